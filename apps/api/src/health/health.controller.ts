@@ -1,0 +1,35 @@
+import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { readinessResponse, type DependencyCheck, type ShutdownCoordinator } from '@xorb/observability';
+import type { Registry } from 'prom-client';
+import { METRICS_REGISTRY, READINESS_CHECKS, SHUTDOWN } from '../tokens';
+
+/** Liveness, readiness and metrics: the same contract as every XORB service. */
+@Controller()
+export class HealthController {
+  constructor(
+    @Inject(READINESS_CHECKS) private readonly checks: DependencyCheck[],
+    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(SHUTDOWN) private readonly shutdown: ShutdownCoordinator,
+  ) {}
+
+  @Get('health')
+  @Header('cache-control', 'no-store')
+  health(): { status: 'ok'; service: 'api' } {
+    return { status: 'ok', service: 'api' };
+  }
+
+  @Get('ready')
+  @Header('cache-control', 'no-store')
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<unknown> {
+    const { statusCode, body } = await readinessResponse(this.checks, this.shutdown.isShuttingDown);
+    reply.status(statusCode);
+    return body;
+  }
+
+  @Get('metrics')
+  async metrics(@Res() reply: FastifyReply): Promise<void> {
+    const text = await this.registry.metrics();
+    await reply.header('content-type', this.registry.contentType).send(text);
+  }
+}

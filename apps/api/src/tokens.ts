@@ -1,0 +1,6 @@
+/** Injection tokens for what the composition root (main.ts) hands to Nest. */
+export const CONFIG = Symbol('XorbConfig');
+export const LOGGER = Symbol('Logger');
+export const METRICS_REGISTRY = Symbol('MetricsRegistry');
+export const READINESS_CHECKS = Symbol('ReadinessChecks');
+export const SHUTDOWN = Symbol('ShutdownCoordinator');

@@ -1,0 +1,2 @@
+export * from './temporal';
+export * from './queues';

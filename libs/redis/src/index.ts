@@ -1,0 +1,7 @@
+export {
+  closeRedis,
+  createRedisConnection,
+  redisReadiness,
+  type Redis,
+  type RedisConnectionOptions,
+} from './connection';

@@ -1,0 +1,2 @@
+export { connectTemporalClient, type TemporalClientHandle } from './client';
+export { temporalReadiness } from './readiness';

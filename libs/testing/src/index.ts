@@ -1,0 +1,18 @@
+export { testServices, TEST_SERVICE_VARIABLES, type TestServices } from './test-services';
+export { createTestDatabase, type TestDatabase } from './test-database';
+export { TcpProxy } from './tcp-proxy';
+export { freePort } from './free-port';
+export {
+  ServiceProcess,
+  waitForHttp,
+  WORKSPACE_ROOT,
+  type ServiceExit,
+  type XorbApp,
+} from './service-process';
+export { ProxiedDependencies, type Dependency } from './proxied-dependencies';
+export {
+  describeServiceContract,
+  startWithBadConfig,
+  type RunningService,
+  type ServiceContractOptions,
+} from './service-contract';
