@@ -23,7 +23,21 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['node:*', 'fs', 'net', 'http', 'https', 'pg', 'ioredis', 'bullmq', '@temporalio/activity', '@temporalio/worker', '@temporalio/client'] },
+        {
+          patterns: [
+            'node:*',
+            'fs',
+            'net',
+            'http',
+            'https',
+            'pg',
+            'ioredis',
+            'bullmq',
+            '@temporalio/activity',
+            '@temporalio/worker',
+            '@temporalio/client',
+          ],
+        },
       ],
     },
   },

@@ -12,7 +12,9 @@ const WORKFLOWS_ENTRY = join(__dirname, 'workflows', 'index.ts');
  * Production runs the prebuilt workflow bundle; development (tsx) and tests
  * bundle the workflow sources at start-up instead.
  */
-export function workflowSource(directory = __dirname): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
+export function workflowSource(
+  directory = __dirname,
+): { workflowBundle: { codePath: string } } | { workflowsPath: string } {
   const bundle = join(directory, WORKFLOW_BUNDLE_FILE);
   if (existsSync(bundle)) return { workflowBundle: { codePath: bundle } };
   return { workflowsPath: WORKFLOWS_ENTRY };

@@ -20,14 +20,22 @@ describe('prebuilt workflow bundle (the production path)', () => {
     const taskQueue = `xorb-bundle-${randomUUID()}`;
     const connection = await NativeConnection.connect({ address: testServices().temporalAddress });
     try {
-      const worker = await Worker.create({ connection, taskQueue, activities: createActivities(), ...source });
+      const worker = await Worker.create({
+        connection,
+        taskQueue,
+        activities: createActivities(),
+        ...source,
+      });
       const client = new Client({ connection });
       const result = await worker.runUntil(
-        client.workflow.execute<(input: { message: string }) => Promise<PingWorkflowOutput>>(WORKFLOW_TYPES.ping, {
-          taskQueue,
-          workflowId: `bundle-${randomUUID()}`,
-          args: [{ message: 'from the bundle' }],
-        }),
+        client.workflow.execute<(input: { message: string }) => Promise<PingWorkflowOutput>>(
+          WORKFLOW_TYPES.ping,
+          {
+            taskQueue,
+            workflowId: `bundle-${randomUUID()}`,
+            args: [{ message: 'from the bundle' }],
+          },
+        ),
       );
       expect(result.message).toBe('from the bundle');
     } finally {

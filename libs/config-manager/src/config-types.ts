@@ -1,0 +1,114 @@
+import { type XorbEnv } from './xorb-env';
+
+export type DatabaseSslMode = 'disable' | 'require' | 'verify-full';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type EmbeddingsProvider = 'none' | 'openai-compatible' | 'ollama';
+
+export interface DatabaseConfig {
+  host: string;
+  port: number;
+  name: string;
+  user: string;
+  password: string;
+  ssl: DatabaseSslMode;
+  poolSize: number;
+  statementTimeoutMs: number;
+  /** Connection URL including the password: never log it. */
+  getUrl(): string;
+}
+
+export interface RedisConfig {
+  /** Connection URL WITHOUT the password (safe to show). */
+  url: string;
+  keyPrefix: string;
+  /** Connection URL including the password when one is configured: never log it. */
+  getUrl(): string;
+}
+
+export interface TemporalConfig {
+  /** `host:port`, IPv6 hosts in brackets. */
+  address: string;
+  namespace: string;
+  taskQueue: string;
+}
+
+export interface ApiServiceConfig {
+  host: string;
+  port: number;
+  workers: number;
+  requestTimeoutSeconds: number;
+  debug: boolean;
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+}
+
+export interface OrchestratorServiceConfig {
+  host: string;
+  port: number;
+}
+
+export interface WorkerServiceConfig {
+  host: string;
+  port: number;
+  concurrency: number;
+  maxMemoryBytes: number;
+}
+
+export interface SecurityConfig {
+  jwtSecret: string;
+  jwtIssuer: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  apiKeyPepper?: string;
+  rateLimit: { windowSeconds: number; maxRequests: number };
+}
+
+export interface ScanningConfig {
+  /** CIDRs (bare IPs normalised to /32 or /128) and lower-case host names. */
+  allowlist: string[];
+  /** Always contains the built-in entries (link-local, cloud metadata, multicast, broadcast). */
+  denylist: string[];
+  connectTimeoutMs: number;
+  portTimeoutMs: number;
+  maxConcurrency: number;
+  ratePerSecond: number;
+  scanTimeoutSeconds: number;
+}
+
+export interface EmbeddingsConfig {
+  provider: EmbeddingsProvider;
+  model: string;
+  dimensions: number;
+  url: string | undefined;
+  apiKey: string | undefined;
+}
+
+export interface LoggingConfig {
+  level: LogLevel;
+}
+
+export interface ShutdownConfig {
+  graceSeconds: number;
+}
+
+export interface DevelopmentConfig {
+  /** `XORB_DEV_SEED`: load demo data at start-up. Refused in staging and production. */
+  seed: boolean;
+}
+
+/** The whole, validated configuration. Deeply frozen: any attempt to change it throws. */
+export interface XorbConfig {
+  env: XorbEnv;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  temporal: TemporalConfig;
+  apiService: ApiServiceConfig;
+  orchestratorService: OrchestratorServiceConfig;
+  workerService: WorkerServiceConfig;
+  security: SecurityConfig;
+  scanning: ScanningConfig;
+  embeddings: EmbeddingsConfig;
+  logging: LoggingConfig;
+  shutdown: ShutdownConfig;
+  development: DevelopmentConfig;
+}

@@ -1,0 +1,23 @@
+import { accept, refuse, type Parser } from './parse-result';
+
+/** Non-empty text without white space, matching `pattern` when given (`expectation` explains the pattern). */
+export function tokenText(
+  options: { pattern?: RegExp; expectation?: string; maxLength?: number } = {},
+): Parser<string> {
+  const maxLength = options.maxLength ?? 255;
+  return (raw) => {
+    const text = raw.trim();
+    if (text === '') return refuse('must not be empty');
+    if (/\s/.test(text)) return refuse('must not contain white space');
+    if (text.length > maxLength) return refuse(`must be at most ${maxLength} characters long`);
+    if (options.pattern && !options.pattern.test(text))
+      return refuse(options.expectation ?? 'has an invalid format');
+    return accept(text);
+  };
+}
+
+/** A file-system path (not checked for existence here). */
+export const parsePath: Parser<string> = (raw) => {
+  const text = raw.trim();
+  return text === '' ? refuse('must be a file path') : accept(text);
+};
