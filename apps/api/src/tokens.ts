@@ -4,3 +4,5 @@ export const LOGGER = Symbol('Logger');
 export const METRICS_REGISTRY = Symbol('MetricsRegistry');
 export const READINESS_CHECKS = Symbol('ReadinessChecks');
 export const SHUTDOWN = Symbol('ShutdownCoordinator');
+export const PG_POOL = Symbol('PgPool');
+export const REDIS = Symbol('Redis');

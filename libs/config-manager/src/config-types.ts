@@ -73,6 +73,8 @@ export interface ScanningConfig {
   maxConcurrency: number;
   ratePerSecond: number;
   scanTimeoutSeconds: number;
+  /** DNS servers ("host:port") for resolving and verifying targets; empty means the system's. */
+  dnsServers: string[];
 }
 
 export interface EmbeddingsConfig {
@@ -96,6 +98,15 @@ export interface DevelopmentConfig {
   seed: boolean;
 }
 
+/** Inputs of the one-off bootstrap command that creates the first tenant and its admin. */
+export interface BootstrapConfig {
+  tenantSlug: string | undefined;
+  tenantName: string | undefined;
+  adminEmail: string | undefined;
+  /** Secret `bootstrap_admin_password`; never enumerable, never logged. */
+  adminPassword?: string;
+}
+
 /** The whole, validated configuration. Deeply frozen: any attempt to change it throws. */
 export interface XorbConfig {
   env: XorbEnv;
@@ -111,4 +122,5 @@ export interface XorbConfig {
   logging: LoggingConfig;
   shutdown: ShutdownConfig;
   development: DevelopmentConfig;
+  bootstrap: BootstrapConfig;
 }

@@ -20,7 +20,14 @@ describe('listSettings', () => {
       listSettings()
         .filter((setting) => setting.secret)
         .map((setting) => setting.secretName),
-    ).toEqual(['postgres_password', 'redis_password', 'jwt_secret', 'api_key_pepper', 'embeddings_api_key']);
+    ).toEqual([
+      'postgres_password',
+      'redis_password',
+      'jwt_secret',
+      'api_key_pepper',
+      'bootstrap_admin_password',
+      'embeddings_api_key',
+    ]);
     for (const mandatory of [
       'XORB_ENV',
       'WORKERS',

@@ -1,2 +1,3 @@
 export * from './temporal';
 export * from './queues';
+export * as api from './api';

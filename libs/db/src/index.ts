@@ -8,3 +8,7 @@ export {
   type MigrationResult,
 } from './migrations';
 export { postgresReadiness } from './readiness';
+export { withTenant, withTransaction } from './tenant-scope';
+export { encodeCursor, decodeCursor, toPage, type Cursor, type Page } from './pagination';
+export type { Queryable } from './queryable';
+export * from './repositories';

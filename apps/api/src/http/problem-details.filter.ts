@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@xorb/observability';
 import { LOGGER } from '../tokens';
 import { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+import { ProblemException } from './problem.exception';
 
 /**
  * Turns every error that reaches Nest into application/problem+json. Unknown
@@ -17,6 +18,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(exception, request);
+    if (exception instanceof ProblemException) void reply.headers(exception.headers);
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 

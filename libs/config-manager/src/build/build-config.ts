@@ -1,6 +1,7 @@
 import { type XorbConfig } from '../config-types';
 import { SECRET_NAMES, type SecretName } from '../settings/secret-catalog';
 import { type BuildContext } from './build-context';
+import { buildBootstrapConfig } from './bootstrap-section';
 import { buildDatabaseConfig } from './database-section';
 import { buildEmbeddingsConfig } from './embeddings-section';
 import { buildRedisConfig } from './redis-section';
@@ -40,6 +41,7 @@ export function buildConfig(context: BuildContext): BuiltConfig {
     logging: { level: settings.read('LOG_LEVEL') },
     shutdown: { graceSeconds: settings.read('SHUTDOWN_GRACE_SECONDS') },
     development: { seed: settings.read('XORB_DEV_SEED') },
+    bootstrap: buildBootstrapConfig(context),
   };
   const secretsInUse: Record<SecretName, string | undefined> = {
     postgres_password: config.database.password,
@@ -47,6 +49,7 @@ export function buildConfig(context: BuildContext): BuiltConfig {
     jwt_secret: config.security.jwtSecret,
     api_key_pepper: config.security.apiKeyPepper,
     embeddings_api_key: config.embeddings.apiKey,
+    bootstrap_admin_password: config.bootstrap.adminPassword,
   };
   if (Object.keys(secretsInUse).length !== SECRET_NAMES.length)
     throw new Error('secretsInUse misses a secret');

@@ -28,5 +28,6 @@ export function buildScanningConfig({ settings, problems }: BuildContext): Scann
     maxConcurrency: settings.read('SCAN_MAX_CONCURRENCY'),
     ratePerSecond: settings.read('SCAN_RATE_PER_SECOND'),
     scanTimeoutSeconds: settings.read('SCAN_TIMEOUT_SECONDS'),
+    dnsServers: settings.read('SCAN_DNS_SERVERS').map((server) => server.address),
   };
 }

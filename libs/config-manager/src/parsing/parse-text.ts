@@ -21,3 +21,13 @@ export const parsePath: Parser<string> = (raw) => {
   const text = raw.trim();
   return text === '' ? refuse('must be a file path') : accept(text);
 };
+
+/** Non-empty text meant for people (spaces allowed), trimmed, at most maxLength characters. */
+export function displayText(options: { maxLength: number }): Parser<string> {
+  return (raw) => {
+    const text = raw.trim();
+    if (text === '') return refuse('must not be empty');
+    if (text.length > options.maxLength) return refuse(`must be at most ${options.maxLength} characters long`);
+    return accept(text);
+  };
+}

@@ -12,7 +12,7 @@ import { integerBetween, parsePort } from '../parsing/parse-integer';
 import { listOf } from '../parsing/parse-list';
 import { parseNetworkTarget } from '../parsing/parse-network-target';
 import { parseRedisUrl } from '../parsing/parse-redis-url';
-import { parsePath, tokenText } from '../parsing/parse-text';
+import { displayText, parsePath, tokenText } from '../parsing/parse-text';
 import { XORB_ENVS } from '../xorb-env';
 import { BUILT_IN_DENYLIST, LOOPBACK_ALLOWLIST } from './built-in-denylist';
 import { type SettingDefinition } from './setting-definition';
@@ -360,6 +360,35 @@ export const SETTINGS = {
   },
 
   // development
+  SCAN_DNS_SERVERS: {
+    section: 'scanning',
+    description:
+      'DNS servers (host or host:port, comma-separated) for resolving and verifying targets; empty uses the system resolver.',
+    parse: listOf(hostPort(53)),
+    default: '',
+    list: true,
+  },
+
+  // bootstrap (the one-off command that creates the first tenant and admin)
+  XORB_BOOTSTRAP_TENANT: {
+    section: 'bootstrap',
+    description: 'Slug of the first tenant, created by `npm run bootstrap` (lower-case letters, digits, -).',
+    parse: tokenText({
+      pattern: /^[a-z0-9][a-z0-9-]{1,62}$/,
+      expectation: 'must be 2-63 lower-case letters, digits or -, starting with a letter or digit',
+    }),
+  },
+  XORB_BOOTSTRAP_TENANT_NAME: {
+    section: 'bootstrap',
+    description: 'Display name of the first tenant (defaults to the slug).',
+    parse: displayText({ maxLength: 200 }),
+  },
+  XORB_BOOTSTRAP_ADMIN_EMAIL: {
+    section: 'bootstrap',
+    description: 'E-mail of the first admin user; the password is the secret bootstrap_admin_password.',
+    parse: tokenText({ pattern: /^[^@\s]+@[^@\s]+$/, expectation: 'must be an e-mail address', maxLength: 254 }),
+  },
+
   XORB_DEV_SEED: {
     section: 'development',
     description: 'Load demo data at start-up. Refused in staging and production.',

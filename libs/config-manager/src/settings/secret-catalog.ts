@@ -55,6 +55,14 @@ export const SECRETS = {
     requiredWhenHardened: false,
     strength: 'signing-key',
   },
+  bootstrap_admin_password: {
+    variable: 'BOOTSTRAP_ADMIN_PASSWORD',
+    fileVariable: 'BOOTSTRAP_ADMIN_PASSWORD_FILE',
+    section: 'bootstrap',
+    description: 'Password of the first admin, read only by `npm run bootstrap` (at least 12 characters).',
+    requiredWhenHardened: false,
+    strength: 'password',
+  },
   embeddings_api_key: {
     variable: 'EMBEDDINGS_API_KEY',
     fileVariable: 'EMBEDDINGS_API_KEY_FILE',

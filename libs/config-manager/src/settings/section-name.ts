@@ -13,4 +13,5 @@ export type SectionName =
   | 'logging'
   | 'shutdown'
   | 'development'
+  | 'bootstrap'
   | 'vault';

@@ -1,0 +1,4 @@
+export * from './tenants.repository';
+export * from './users.repository';
+export * from './api-keys.repository';
+export * from './audit.repository';
