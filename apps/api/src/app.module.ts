@@ -1,11 +1,27 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import type { XorbConfig } from '@xorb/config-manager';
+import type { Pool } from '@xorb/db';
 import type { DependencyCheck, Logger, ShutdownCoordinator } from '@xorb/observability';
+import type { Redis } from '@xorb/redis';
 import type { Registry } from 'prom-client';
+import { AuditController } from './audit/audit.controller';
+import { AuditService } from './audit/audit.service';
+import { AuthGuard } from './auth/auth.guard';
+import { AuthService } from './auth/auth.service';
+import { DocsController } from './docs/docs.controller';
 import { HealthController } from './health/health.controller';
 import { ProblemDetailsFilter } from './http/problem-details.filter';
-import { CONFIG, LOGGER, METRICS_REGISTRY, READINESS_CHECKS, SHUTDOWN } from './tokens';
+import { RATE_LIMITER, RateLimitGuard } from './http/rate-limit.guard';
+import { RedisRateLimiter } from './http/rate-limiter';
+import { RequestTimeoutInterceptor } from './http/request-timeout.interceptor';
+import { ValidationInterceptor } from './http/validation.interceptor';
+import { ApiKeysController } from './identity/api-keys.controller';
+import { AuthController } from './identity/auth.controller';
+import { UsersController } from './identity/users.controller';
+import { TargetsController } from './targets/targets.controller';
+import { TargetsService } from './targets/targets.service';
+import { CONFIG, LOGGER, METRICS_REGISTRY, PG_POOL, READINESS_CHECKS, REDIS, SHUTDOWN } from './tokens';
 
 /** What the composition root (main.ts, or a test) provides to the API. */
 export interface ApiDependencies {
@@ -14,20 +30,37 @@ export interface ApiDependencies {
   registry: Registry;
   checks: DependencyCheck[];
   shutdown: ShutdownCoordinator;
+  pool: Pool;
+  redis: Redis;
 }
 
 @Module({})
 export class AppModule {
   static register(dependencies: ApiDependencies): DynamicModule {
+    const { config, redis } = dependencies;
     return {
       module: AppModule,
-      controllers: [HealthController],
+      controllers: [HealthController, DocsController, AuthController, UsersController, ApiKeysController, TargetsController, AuditController],
       providers: [
-        { provide: CONFIG, useValue: dependencies.config },
+        { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: dependencies.logger },
         { provide: METRICS_REGISTRY, useValue: dependencies.registry },
         { provide: READINESS_CHECKS, useValue: dependencies.checks },
         { provide: SHUTDOWN, useValue: dependencies.shutdown },
+        { provide: PG_POOL, useValue: dependencies.pool },
+        { provide: REDIS, useValue: redis },
+        {
+          provide: RATE_LIMITER,
+          useValue: new RedisRateLimiter(redis, config.redis.keyPrefix, config.security.rateLimit.maxRequests, config.security.rateLimit.windowSeconds),
+        },
+        AuthService,
+        AuditService,
+        TargetsService,
+        // Guards run in this order: who is calling, then how often.
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_GUARD, useClass: RateLimitGuard },
+        { provide: APP_INTERCEPTOR, useClass: RequestTimeoutInterceptor },
+        { provide: APP_INTERCEPTOR, useClass: ValidationInterceptor },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
       ],
     };

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule, type ApiDependencies } from './app.module';
 import { observeRequests } from './http/request-observer';
+import { addSecurityHeaders } from './http/security-headers';
 import { NestLoggerAdapter } from './nest-logger';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
@@ -31,6 +32,7 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestF
     done();
   });
   observeRequests(fastify, logger, registry);
+  addSecurityHeaders(fastify, { hsts: config.env === 'production' || config.env === 'staging' });
   app.enableCors({
     origin: config.apiService.corsOrigins.length > 0 ? config.apiService.corsOrigins : false,
   });

@@ -4,17 +4,25 @@ import { createPool, postgresReadiness } from '@xorb/db';
 import { runService } from '@xorb/observability';
 import { closeRedis, createRedisConnection, redisReadiness } from '@xorb/redis';
 import { createApiApp } from './create-app';
+import { DEV_SEED, seedDevelopmentTenant } from './identity/provisioning';
 
 void runService('api', async ({ config, logger, registry, shutdown }) => {
   const pool = createPool(config.database, { applicationName: 'xorb-api', logger });
   const redis = createRedisConnection(config.redis, { connectionName: 'xorb-api', logger });
   const temporal = connectTemporalClient(config.temporal);
 
+  if (config.development.seed) {
+    const seeded = await seedDevelopmentTenant(pool, config.security.apiKeyPepper);
+    logger.warn({ tenant: DEV_SEED.tenant, created: seeded.created }, 'Development seed installed: tenant "dev" with the documented insecure admin key');
+  }
+
   const app = await createApiApp({
     config,
     logger,
     registry,
     shutdown,
+    pool,
+    redis,
     checks: [postgresReadiness(pool), redisReadiness(redis), temporalReadiness(temporal.connection)],
   });
   // Registered in the order they run: stop serving (in-flight requests finish), then close clients.

@@ -16,3 +16,4 @@ export {
   type RunningService,
   type ServiceContractOptions,
 } from './service-contract';
+export { DnsTestServer } from './dns-test-server';

@@ -15,7 +15,7 @@ export const RATE_LIMITER = Symbol('RateLimiter');
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(
-    private readonly reflector: Reflector,
+    @Inject(Reflector) private readonly reflector: Reflector,
     @Inject(RATE_LIMITER) private readonly limiter: RedisRateLimiter,
   ) {}
 
