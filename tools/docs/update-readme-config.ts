@@ -14,5 +14,8 @@ if (start < 0 || end < start) {
   process.stderr.write(`update-readme-config: ${README} lacks the ${START} … ${END} markers\n`);
   process.exit(1);
 }
-writeFileSync(README, `${readme.slice(0, start + START.length)}\n${renderSettingsTable()}\n${readme.slice(end)}`);
+writeFileSync(
+  README,
+  `${readme.slice(0, start + START.length)}\n${renderSettingsTable()}\n${readme.slice(end)}`,
+);
 process.stdout.write('README configuration table updated\n');

@@ -21,7 +21,8 @@ import { AuthController } from './identity/auth.controller';
 import { UsersController } from './identity/users.controller';
 import { TargetsController } from './targets/targets.controller';
 import { TargetsService } from './targets/targets.service';
-import { CONFIG, LOGGER, METRICS_REGISTRY, PG_POOL, READINESS_CHECKS, REDIS, SHUTDOWN } from './tokens';
+import { localMetrics, type MetricsSource } from './cluster/metrics-source';
+import { CONFIG, LOGGER, METRICS_SOURCE, PG_POOL, READINESS_CHECKS, REDIS, SHUTDOWN } from './tokens';
 
 /** What the composition root (main.ts, or a test) provides to the API. */
 export interface ApiDependencies {
@@ -32,6 +33,8 @@ export interface ApiDependencies {
   shutdown: ShutdownCoordinator;
   pool: Pool;
   redis: Redis;
+  /** Defaults to this process's registry; cluster workers pass the aggregated source. */
+  metrics?: MetricsSource;
 }
 
 @Module({})
@@ -40,18 +43,31 @@ export class AppModule {
     const { config, redis } = dependencies;
     return {
       module: AppModule,
-      controllers: [HealthController, DocsController, AuthController, UsersController, ApiKeysController, TargetsController, AuditController],
+      controllers: [
+        HealthController,
+        DocsController,
+        AuthController,
+        UsersController,
+        ApiKeysController,
+        TargetsController,
+        AuditController,
+      ],
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: dependencies.logger },
-        { provide: METRICS_REGISTRY, useValue: dependencies.registry },
+        { provide: METRICS_SOURCE, useValue: dependencies.metrics ?? localMetrics(dependencies.registry) },
         { provide: READINESS_CHECKS, useValue: dependencies.checks },
         { provide: SHUTDOWN, useValue: dependencies.shutdown },
         { provide: PG_POOL, useValue: dependencies.pool },
         { provide: REDIS, useValue: redis },
         {
           provide: RATE_LIMITER,
-          useValue: new RedisRateLimiter(redis, config.redis.keyPrefix, config.security.rateLimit.maxRequests, config.security.rateLimit.windowSeconds),
+          useValue: new RedisRateLimiter(
+            redis,
+            config.redis.keyPrefix,
+            config.security.rateLimit.maxRequests,
+            config.security.rateLimit.windowSeconds,
+          ),
         },
         AuthService,
         AuditService,

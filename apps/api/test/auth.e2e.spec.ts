@@ -26,14 +26,29 @@ describe('authentication', () => {
     expect(token.expires_in).toBeGreaterThan(0);
     const me = await api.request('GET', '/api/v1/me', { key: token.access_token });
     expect(me.status).toBe(200);
-    expect(me.json()).toMatchObject({ kind: 'user', role: 'admin', actor: `user:${tenant.adminEmail}`, tenant: { slug: tenant.slug } });
+    expect(me.json()).toMatchObject({
+      kind: 'user',
+      role: 'admin',
+      actor: `user:${tenant.adminEmail}`,
+      tenant: { slug: tenant.slug },
+    });
   });
 
   it('refuses a bad password, an unknown user and an unknown tenant alike', async () => {
     for (const body of [
-      { grant_type: 'password', tenant: tenant.slug, email: tenant.adminEmail, password: 'wrong-password-123' },
+      {
+        grant_type: 'password',
+        tenant: tenant.slug,
+        email: tenant.adminEmail,
+        password: 'wrong-password-123',
+      },
       { grant_type: 'password', tenant: tenant.slug, email: 'nobody@x.test', password: 'wrong-password-123' },
-      { grant_type: 'password', tenant: 'no-such-tenant', email: tenant.adminEmail, password: tenant.adminPassword },
+      {
+        grant_type: 'password',
+        tenant: 'no-such-tenant',
+        email: tenant.adminEmail,
+        password: tenant.adminPassword,
+      },
     ]) {
       const response = await api.request('POST', '/api/v1/auth/token', { body });
       expect(response.status).toBe(401);
@@ -43,11 +58,18 @@ describe('authentication', () => {
   });
 
   it('exchanges an API key for a token, and accepts keys directly in both headers', async () => {
-    const exchanged = await api.request('POST', '/api/v1/auth/token', { body: { grant_type: 'api_key', api_key: tenant.keys.analyst } });
+    const exchanged = await api.request('POST', '/api/v1/auth/token', {
+      body: { grant_type: 'api_key', api_key: tenant.keys.analyst },
+    });
     expect(exchanged.status).toBe(200);
-    const viaToken = await api.request('GET', '/api/v1/me', { key: exchanged.json<{ access_token: string }>().access_token });
+    const viaToken = await api.request('GET', '/api/v1/me', {
+      key: exchanged.json<{ access_token: string }>().access_token,
+    });
     expect(viaToken.json()).toMatchObject({ kind: 'api_key', role: 'analyst' });
-    expect((await api.request('GET', '/api/v1/me', { key: tenant.keys.viewer })).json()).toMatchObject({ kind: 'api_key', role: 'viewer' });
+    expect((await api.request('GET', '/api/v1/me', { key: tenant.keys.viewer })).json()).toMatchObject({
+      kind: 'api_key',
+      role: 'viewer',
+    });
     const viaHeader = await api.request('GET', '/api/v1/me', { headers: { 'x-api-key': tenant.keys.admin } });
     expect(viaHeader.json()).toMatchObject({ role: 'admin' });
   });
@@ -66,7 +88,12 @@ describe('authentication', () => {
   it('refuses expired tokens, and tokens signed with another key', async () => {
     const payload = { tid: tenant.id, knd: 'api_key' };
     const base = () =>
-      new SignJWT(payload).setProtectedHeader({ alg: 'HS256' }).setSubject('00000000-0000-0000-0000-000000000000').setJti('x').setIssuer(api.config.security.jwtIssuer).setAudience('xorb-api');
+      new SignJWT(payload)
+        .setProtectedHeader({ alg: 'HS256' })
+        .setSubject('00000000-0000-0000-0000-000000000000')
+        .setJti('x')
+        .setIssuer(api.config.security.jwtIssuer)
+        .setAudience('xorb-api');
     const expired = await base()
       .setIssuedAt(Math.floor(Date.now() / 1000) - 3600)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
@@ -74,7 +101,9 @@ describe('authentication', () => {
     const response = await api.request('GET', '/api/v1/me', { key: expired });
     expect(response.status).toBe(401);
     expect(response.json().detail).toBe('The credentials have expired');
-    const forged = await base().setExpirationTime('5m').sign(new TextEncoder().encode('another-secret-another-secret-123456'));
+    const forged = await base()
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode('another-secret-another-secret-123456'));
     expect((await api.request('GET', '/api/v1/me', { key: forged })).status).toBe(401);
   });
 
@@ -87,16 +116,23 @@ describe('authentication', () => {
   });
 
   it('shows a new API key once, and a revoked or expired key stops working', async () => {
-    const created = await api.request('POST', '/api/v1/api-keys', { key: tenant.keys.admin, body: { name: 'ci', role: 'viewer' } });
+    const created = await api.request('POST', '/api/v1/api-keys', {
+      key: tenant.keys.admin,
+      body: { name: 'ci', role: 'viewer' },
+    });
     expect(created.status).toBe(201);
     const { key, id, prefix } = created.json<{ key: string; id: string; prefix: string }>();
     expect(key.startsWith(`xorb_${prefix}_`)).toBe(true);
     const listed = await api.request('GET', '/api/v1/api-keys', { key: tenant.keys.admin });
     expect(listed.body).not.toContain(key.split('_')[2]);
     expect((await api.request('GET', '/api/v1/me', { key })).status).toBe(200);
-    const exchanged = (await api.request('POST', '/api/v1/auth/token', { body: { grant_type: 'api_key', api_key: key } })).json<{ access_token: string }>();
+    const exchanged = (
+      await api.request('POST', '/api/v1/auth/token', { body: { grant_type: 'api_key', api_key: key } })
+    ).json<{ access_token: string }>();
 
-    expect((await api.request('DELETE', `/api/v1/api-keys/${id}`, { key: tenant.keys.admin })).status).toBe(204);
+    expect((await api.request('DELETE', `/api/v1/api-keys/${id}`, { key: tenant.keys.admin })).status).toBe(
+      204,
+    );
     const revoked = await api.request('GET', '/api/v1/me', { key });
     expect(revoked.status).toBe(401);
     expect(revoked.json().detail).toBe('The credentials have been revoked');
@@ -122,17 +158,32 @@ describe('authentication', () => {
     expect(created.status).toBe(201);
     expect(created.json()).toMatchObject({ email: 'analyst@example.test', role: 'analyst', disabled: false });
     const signIn = await api.request('POST', '/api/v1/auth/token', {
-      body: { grant_type: 'password', tenant: tenant.slug, email: 'analyst@example.test', password: 'a-long-password-1' },
+      body: {
+        grant_type: 'password',
+        tenant: tenant.slug,
+        email: 'analyst@example.test',
+        password: 'a-long-password-1',
+      },
     });
     const token = signIn.json<{ access_token: string }>().access_token;
     expect((await api.request('GET', '/api/v1/me', { key: token })).status).toBe(200);
     const id = created.json<{ id: string }>().id;
-    expect((await api.request('PATCH', `/api/v1/users/${id}`, { key: tenant.keys.admin, body: { disabled: true } })).status).toBe(200);
+    expect(
+      (
+        await api.request('PATCH', `/api/v1/users/${id}`, {
+          key: tenant.keys.admin,
+          body: { disabled: true },
+        })
+      ).status,
+    ).toBe(200);
     expect((await api.request('GET', '/api/v1/me', { key: token })).status).toBe(401);
   });
 
   it('refuses an API key that would already be expired, naming the field', async () => {
-    const response = await api.request('POST', '/api/v1/api-keys', { key: tenant.keys.admin, body: { name: 'x', role: 'admin', expires_at: '2000-01-01T00:00:00Z' } });
+    const response = await api.request('POST', '/api/v1/api-keys', {
+      key: tenant.keys.admin,
+      body: { name: 'x', role: 'admin', expires_at: '2000-01-01T00:00:00Z' },
+    });
     expect(response.status).toBe(400);
     expect(response.json<{ errors: Array<{ field: string }> }>().errors[0]?.field).toBe('expires_at');
   });

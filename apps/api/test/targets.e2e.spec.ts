@@ -25,7 +25,9 @@ describe('targets', () => {
     dns = await new DnsTestServer().start();
     web = createServer((request, response) => {
       const body = published.get(request.url ?? '');
-      response.writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' }).end(body ?? 'not here');
+      response
+        .writeHead(body === undefined ? 404 : 200, { 'content-type': 'text/plain' })
+        .end(body ?? 'not here');
     });
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', () => resolve()));
     webPort = (web.address() as { port: number }).port;
@@ -42,9 +44,19 @@ describe('targets', () => {
     api.request('POST', '/api/v1/targets', { key: tenant.keys.analyst, body: { value, ...extra } });
 
   it('normalises what it stores and refuses duplicates of the normal form', async () => {
-    const created = await create('HTTPS://Shop.Example.COM:443/', { tags: ['prod', 'web'], ports: '443,8000-8100' });
+    const created = await create('HTTPS://Shop.Example.COM:443/', {
+      tags: ['prod', 'web'],
+      ports: '443,8000-8100',
+    });
     expect(created.status).toBe(201);
-    expect(created.json()).toMatchObject({ kind: 'url', value: 'https://shop.example.com', host: 'shop.example.com', tags: ['prod', 'web'], ports: '443,8000-8100', verified: false });
+    expect(created.json()).toMatchObject({
+      kind: 'url',
+      value: 'https://shop.example.com',
+      host: 'shop.example.com',
+      tags: ['prod', 'web'],
+      ports: '443,8000-8100',
+      verified: false,
+    });
     const duplicate = await create('https://shop.example.com');
     expect(duplicate.status).toBe(409);
     expect((await create('2001:DB8::0:1')).json()).toMatchObject({ kind: 'ipv6', value: '2001:db8::1' });
@@ -60,12 +72,17 @@ describe('targets', () => {
     ] as const) {
       const response = await api.request('POST', '/api/v1/targets', { key: tenant.keys.analyst, body });
       expect(response.status, response.body).toBe(400);
-      expect(response.json<{ errors: Array<{ field: string }> }>().errors.map((error) => error.field)).toContain(field);
+      expect(
+        response.json<{ errors: Array<{ field: string }> }>().errors.map((error) => error.field),
+      ).toContain(field);
     }
   });
 
   it('says whether a target may be scanned: loopback by the test allowlist, others after verification, denylist never', async () => {
-    expect((await create('127.0.0.1')).json<Target>().scan_eligibility).toEqual({ allowed: true, reason: 'inside SCAN_ALLOWLIST' });
+    expect((await create('127.0.0.1')).json<Target>().scan_eligibility).toEqual({
+      allowed: true,
+      reason: 'inside SCAN_ALLOWLIST',
+    });
     expect((await create('example.org')).json<Target>().scan_eligibility.allowed).toBe(false);
     const metadata = (await create('169.254.169.254')).json<Target>().scan_eligibility;
     expect(metadata.allowed).toBe(false);
@@ -74,12 +91,20 @@ describe('targets', () => {
 
   it('verifies ownership over HTTP from the well-known file', async () => {
     const target = (await create(`http://127.0.0.1:${webPort}/app`)).json<Target>();
-    expect(target.verification.http_url).toBe(`http://127.0.0.1:${webPort}/.well-known/xorb-verification.txt`);
-    const failed = await api.request('POST', `/api/v1/targets/${target.id}/verify`, { key: tenant.keys.analyst, body: { method: 'http' } });
+    expect(target.verification.http_url).toBe(
+      `http://127.0.0.1:${webPort}/.well-known/xorb-verification.txt`,
+    );
+    const failed = await api.request('POST', `/api/v1/targets/${target.id}/verify`, {
+      key: tenant.keys.analyst,
+      body: { method: 'http' },
+    });
     expect(failed.status).toBe(422);
     expect(failed.json().detail).toContain('HTTP 404');
     published.set('/.well-known/xorb-verification.txt', `${target.verification.token}\n`);
-    const verified = await api.request('POST', `/api/v1/targets/${target.id}/verify`, { key: tenant.keys.analyst, body: { method: 'http' } });
+    const verified = await api.request('POST', `/api/v1/targets/${target.id}/verify`, {
+      key: tenant.keys.analyst,
+      body: { method: 'http' },
+    });
     expect(verified.status, verified.body).toBe(200);
     expect(verified.json()).toMatchObject({ verified: true, verified_by_method: 'http' });
   });
@@ -87,17 +112,30 @@ describe('targets', () => {
   it('verifies ownership from a DNS TXT record', async () => {
     const target = (await create('owned.example.test')).json<Target>();
     expect(target.verification.dns_record).toBe('_xorb-verification.owned.example.test');
-    const missing = await api.request('POST', `/api/v1/targets/${target.id}/verify`, { key: tenant.keys.analyst, body: { method: 'dns' } });
+    const missing = await api.request('POST', `/api/v1/targets/${target.id}/verify`, {
+      key: tenant.keys.analyst,
+      body: { method: 'dns' },
+    });
     expect(missing.status).toBe(422);
     dns.setTxt(target.verification.dns_record, ['unrelated=1', target.verification.dns_value]);
-    const verified = await api.request('POST', `/api/v1/targets/${target.id}/verify`, { key: tenant.keys.analyst, body: { method: 'dns' } });
+    const verified = await api.request('POST', `/api/v1/targets/${target.id}/verify`, {
+      key: tenant.keys.analyst,
+      body: { method: 'dns' },
+    });
     expect(verified.status, verified.body).toBe(200);
-    expect(verified.json()).toMatchObject({ verified: true, verified_by_method: 'dns', scan_eligibility: { allowed: true, reason: 'ownership verified' } });
+    expect(verified.json()).toMatchObject({
+      verified: true,
+      verified_by_method: 'dns',
+      scan_eligibility: { allowed: true, reason: 'ownership verified' },
+    });
   });
 
   it('never fetches from a denylisted address', async () => {
     const target = (await create('http://169.254.169.254/latest')).json<Target>();
-    const response = await api.request('POST', `/api/v1/targets/${target.id}/verify`, { key: tenant.keys.analyst, body: { method: 'http' } });
+    const response = await api.request('POST', `/api/v1/targets/${target.id}/verify`, {
+      key: tenant.keys.analyst,
+      body: { method: 'http' },
+    });
     expect(response.status).toBe(422);
     expect(response.json().detail).toContain('may not be contacted');
   });
@@ -108,7 +146,10 @@ describe('targets', () => {
     try {
       const slowPort = (slow.address() as { port: number }).port;
       const lagging = (await create(`http://127.0.0.1:${slowPort}`)).json<Target>();
-      const response = await api.request('POST', `/api/v1/targets/${lagging.id}/verify`, { key: tenant.keys.analyst, body: { method: 'http' } });
+      const response = await api.request('POST', `/api/v1/targets/${lagging.id}/verify`, {
+        key: tenant.keys.analyst,
+        body: { method: 'http' },
+      });
       expect(response.status).toBe(503);
       expect(response.json().detail).toContain('TIMEOUT');
       expect(response.headers['retry-after']).toBe('1');
@@ -119,7 +160,8 @@ describe('targets', () => {
   });
 
   it('pages through lists with an opaque cursor, and filters', async () => {
-    for (const host of ['p1', 'p2', 'p3', 'p4', 'p5']) expect((await create(`${host}.page.test`, { tags: ['paged'] })).status).toBe(201);
+    for (const host of ['p1', 'p2', 'p3', 'p4', 'p5'])
+      expect((await create(`${host}.page.test`, { tags: ['paged'] })).status).toBe(201);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -144,9 +186,17 @@ describe('targets', () => {
     });
     const id = created.json<Target>().id;
     await api.request('DELETE', `/api/v1/targets/${id}`, { key: tenant.keys.admin });
-    const audit = await api.request('GET', `/api/v1/audit?resource_type=target&limit=200`, { key: tenant.keys.admin });
-    const entries = audit.json<{ items: Array<Record<string, unknown>> }>().items.filter((entry) => entry.resource_id === id);
+    const audit = await api.request('GET', `/api/v1/audit?resource_type=target&limit=200`, {
+      key: tenant.keys.admin,
+    });
+    const entries = audit
+      .json<{ items: Array<Record<string, unknown>> }>()
+      .items.filter((entry) => entry.resource_id === id);
     expect(entries.map((entry) => entry.action)).toEqual(['target.delete', 'target.create']);
-    expect(entries[1]).toMatchObject({ actor: expect.stringMatching(/^api_key:[0-9a-f]{12}$/), request_id: 'audit-req-000001', ip: '127.0.0.1' });
+    expect(entries[1]).toMatchObject({
+      actor: expect.stringMatching(/^api_key:[0-9a-f]{12}$/),
+      request_id: 'audit-req-000001',
+      ip: '127.0.0.1',
+    });
   });
 });

@@ -17,11 +17,24 @@ describe('tenant isolation', () => {
 
   async function createResources(tenant: SeededTenant, host: string): Promise<Resources> {
     const key = tenant.keys.admin;
-    const target = await api.request('POST', '/api/v1/targets', { key, body: { value: host, tags: ['web'] } });
-    const user = await api.request('POST', '/api/v1/users', { key, body: { email: `ops@${host}`, role: 'viewer', password: 'long-enough-pass' } });
-    const apiKey = await api.request('POST', '/api/v1/api-keys', { key, body: { name: 'iso', role: 'viewer' } });
+    const target = await api.request('POST', '/api/v1/targets', {
+      key,
+      body: { value: host, tags: ['web'] },
+    });
+    const user = await api.request('POST', '/api/v1/users', {
+      key,
+      body: { email: `ops@${host}`, role: 'viewer', password: 'long-enough-pass' },
+    });
+    const apiKey = await api.request('POST', '/api/v1/api-keys', {
+      key,
+      body: { name: 'iso', role: 'viewer' },
+    });
     for (const response of [target, user, apiKey]) expect(response.status, response.body).toBe(201);
-    return { target: target.json<{ id: string }>().id, user: user.json<{ id: string }>().id, apiKey: apiKey.json<{ id: string }>().id };
+    return {
+      target: target.json<{ id: string }>().id,
+      user: user.json<{ id: string }>().id,
+      apiKey: apiKey.json<{ id: string }>().id,
+    };
   }
 
   beforeAll(async () => {
@@ -73,7 +86,9 @@ describe('tenant isolation', () => {
   }
 
   it('left every resource unchanged', async () => {
-    const target = await api.request('GET', `/api/v1/targets/${resources.beta.target}`, { key: beta.keys.admin });
+    const target = await api.request('GET', `/api/v1/targets/${resources.beta.target}`, {
+      key: beta.keys.admin,
+    });
     expect(target.json()).toMatchObject({ tags: ['web'] });
     const user = await api.request('GET', `/api/v1/users/${resources.beta.user}`, { key: beta.keys.admin });
     expect(user.json()).toMatchObject({ role: 'viewer' });
@@ -90,10 +105,14 @@ describe('tenant isolation', () => {
     }));
     for (const [table, list] of Object.entries(rows)) {
       expect(list.length, table).toBeGreaterThan(0);
-      expect(new Set(list.map((row: { tenant_id: string }) => row.tenant_id)), table).toEqual(new Set([alpha.id]));
+      expect(new Set(list.map((row: { tenant_id: string }) => row.tenant_id)), table).toEqual(
+        new Set([alpha.id]),
+      );
     }
     await expect(
-      withTenant(api.pool, alpha.id, (client) => client.query(`UPDATE targets SET tags = '{}' WHERE id = $1`, [resources.beta.target])),
+      withTenant(api.pool, alpha.id, (client) =>
+        client.query(`UPDATE targets SET tags = '{}' WHERE id = $1`, [resources.beta.target]),
+      ),
     ).resolves.toMatchObject({ rowCount: 0 });
   });
 });

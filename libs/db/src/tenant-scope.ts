@@ -6,7 +6,11 @@ import type { Pool } from './pool';
  * PostgreSQL's row-level security confines every statement to that tenant.
  * Queries filter by tenant as well; RLS is the net under them.
  */
-export async function withTenant<T>(pool: Pool, tenantId: string, work: (client: PoolClient) => Promise<T>): Promise<T> {
+export async function withTenant<T>(
+  pool: Pool,
+  tenantId: string,
+  work: (client: PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

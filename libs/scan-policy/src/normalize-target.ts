@@ -30,7 +30,9 @@ export function normalizeTarget(input: string): NormalizeResult {
   }
   if (/^[\d.]+$/.test(text)) return { ok: false, reason: 'is not a valid IPv4 address' };
   const hostname = canonicalHostname(text);
-  return hostname.ok ? { ok: true, target: { kind: 'hostname', value: hostname.value, host: hostname.value } } : hostname;
+  return hostname.ok
+    ? { ok: true, target: { kind: 'hostname', value: hostname.value, host: hostname.value } }
+    : hostname;
 }
 
 function normalizeUrl(text: string): NormalizeResult {
@@ -40,7 +42,8 @@ function normalizeUrl(text: string): NormalizeResult {
   } catch {
     return { ok: false, reason: 'is not a valid URL' };
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return { ok: false, reason: 'URLs must use http or https' };
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return { ok: false, reason: 'URLs must use http or https' };
   if (url.username || url.password) return { ok: false, reason: 'URLs must not carry credentials' };
   const bracketed = url.hostname.startsWith('[');
   const host = bracketed ? url.hostname.slice(1, -1) : url.hostname;
@@ -65,7 +68,10 @@ function canonicalHostname(text: string): { ok: true; value: string } | { ok: fa
   const name = ascii.replace(/\.$/, '');
   if (name.length > 253) return { ok: false, reason: 'is longer than 253 characters' };
   if (!name.split('.').every((label) => LABEL.test(label))) {
-    return { ok: false, reason: 'is not a valid host name (labels are letters, digits and -, at most 63 characters)' };
+    return {
+      ok: false,
+      reason: 'is not a valid host name (labels are letters, digits and -, at most 63 characters)',
+    };
   }
   return { ok: true, value: name };
 }

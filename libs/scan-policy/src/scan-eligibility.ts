@@ -30,12 +30,18 @@ export class ScanPolicy {
 
   evaluate(input: EligibilityInput): Eligibility {
     const addresses = isIP(input.host) ? [input.host] : [...(input.addresses ?? [])];
-    if (this.denylist.matchesName(input.host)) return { allowed: false, reason: `${input.host} is in the scan denylist` };
+    if (this.denylist.matchesName(input.host))
+      return { allowed: false, reason: `${input.host} is in the scan denylist` };
     const denied = addresses.find((address) => this.denylist.matchesAddress(address));
-    if (denied) return { allowed: false, reason: `${denied} is in the scan denylist (link-local, metadata, multicast, broadcast or SCAN_DENYLIST)` };
+    if (denied)
+      return {
+        allowed: false,
+        reason: `${denied} is in the scan denylist (link-local, metadata, multicast, broadcast or SCAN_DENYLIST)`,
+      };
     if (input.verified) return { allowed: true, reason: 'ownership verified' };
     const inAllowlist =
-      this.allowlist.matchesName(input.host) || (addresses.length > 0 && addresses.every((address) => this.allowlist.matchesAddress(address)));
+      this.allowlist.matchesName(input.host) ||
+      (addresses.length > 0 && addresses.every((address) => this.allowlist.matchesAddress(address)));
     if (inAllowlist) return { allowed: true, reason: 'inside SCAN_ALLOWLIST' };
     return { allowed: false, reason: 'not verified and not inside SCAN_ALLOWLIST: verify ownership first' };
   }

@@ -34,3 +34,23 @@ async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promis
     await client.end();
   }
 }
+
+/**
+ * Waits for the suite's own connections to finish closing before dropping (a
+ * forced drop would kill a connection mid-close and surface as an error in the
+ * test process); forces only if something still holds on after a few seconds.
+ */
+async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  await withAdmin(adminUrl, async (client) => {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      try {
+        await client.query(`DROP DATABASE IF EXISTS "${name}"`);
+        return;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '55006') throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  });
+}

@@ -1,5 +1,5 @@
 import { Controller, Inject } from '@nestjs/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { api } from '@xorb/contracts';
 import { listAuditEntries, toPage, withTenant, type Page, type Pool } from '@xorb/db';
 import { Ctx, type RequestContext } from '../auth/principal';
@@ -24,12 +24,21 @@ export class AuditController {
     query: api.listAuditQuery,
     responses: { 200: api.pageOf(api.auditRecord) },
   })
-  list(@Ctx() context: RequestContext, @Input('query') query: z.infer<typeof api.listAuditQuery>): Promise<Page<AuditRecord>> {
+  list(
+    @Ctx() context: RequestContext,
+    @Input('query') query: z.infer<typeof api.listAuditQuery>,
+  ): Promise<Page<AuditRecord>> {
     const after = parseCursor(query.cursor);
     const tenantId = context.principal.tenantId;
     return withTenant(this.pool, tenantId, async (client) =>
       toPage(
-        await listAuditEntries(client, tenantId, { action: query.action, resourceType: query.resource_type }, query.limit, after),
+        await listAuditEntries(
+          client,
+          tenantId,
+          { action: query.action, resourceType: query.resource_type },
+          query.limit,
+          after,
+        ),
         query.limit,
         (row) => ({ ...row, created_at: row.created_at.toISOString() }),
       ),

@@ -12,7 +12,8 @@ export interface AccessTokenClaims {
   expiresAt: number;
 }
 
-export type TokenVerdict = { ok: true; claims: AccessTokenClaims } | { ok: false; reason: 'expired' | 'invalid' };
+export type TokenVerdict =
+  { ok: true; claims: AccessTokenClaims } | { ok: false; reason: 'expired' | 'invalid' };
 
 /** HS256 access tokens signed with the jwt_secret secret. */
 export class AccessTokens {
@@ -47,10 +48,17 @@ export class AccessTokens {
         requiredClaims: ['sub', 'jti', 'exp', 'tid', 'knd'],
       });
       const kind = payload.knd;
-      if ((kind !== 'user' && kind !== 'api_key') || typeof payload.tid !== 'string') return { ok: false, reason: 'invalid' };
+      if ((kind !== 'user' && kind !== 'api_key') || typeof payload.tid !== 'string')
+        return { ok: false, reason: 'invalid' };
       return {
         ok: true,
-        claims: { subject: payload.sub as string, kind, tenantId: payload.tid, jti: payload.jti as string, expiresAt: payload.exp as number },
+        claims: {
+          subject: payload.sub as string,
+          kind,
+          tenantId: payload.tid,
+          jti: payload.jti as string,
+          expiresAt: payload.exp as number,
+        },
       };
     } catch (error) {
       return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };

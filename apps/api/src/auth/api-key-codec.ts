@@ -31,7 +31,9 @@ export function looksLikeApiKey(credential: string): boolean {
  * stretching needed); with a pepper it is an HMAC, useless without the pepper.
  */
 export function hashApiKeySecret(secret: string, pepper: string | undefined): string {
-  return pepper ? createHmac('sha256', pepper).update(secret).digest('hex') : createHash('sha256').update(secret).digest('hex');
+  return pepper
+    ? createHmac('sha256', pepper).update(secret).digest('hex')
+    : createHash('sha256').update(secret).digest('hex');
 }
 
 export function apiKeySecretMatches(secret: string, storedHash: string, pepper: string | undefined): boolean {

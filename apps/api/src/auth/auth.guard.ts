@@ -30,7 +30,10 @@ export class AuthGuard implements CanActivate {
     const result = await this.auth.authenticate(credential);
     if (!result.ok) throw unauthorized(result.failure);
     if (!roleAtLeast(result.principal.role, spec.access)) {
-      throw new ProblemException(403, `This endpoint requires the ${spec.access} role or above; the caller is ${result.principal.role}`);
+      throw new ProblemException(
+        403,
+        `This endpoint requires the ${spec.access} role or above; the caller is ${result.principal.role}`,
+      );
     }
     request.principal = result.principal;
     return true;
@@ -48,5 +51,10 @@ function bearerCredential(request: FastifyRequest): string | undefined {
 
 function unauthorized(failure: AuthFailure | 'missing'): ProblemException {
   const error = failure === 'missing' ? '' : `, error="invalid_token"`;
-  return new ProblemException(401, FAILURE_DETAIL[failure], {}, { 'www-authenticate': `Bearer realm="xorb"${error}` });
+  return new ProblemException(
+    401,
+    FAILURE_DETAIL[failure],
+    {},
+    { 'www-authenticate': `Bearer realm="xorb"${error}` },
+  );
 }

@@ -41,26 +41,40 @@ export class AuthService {
     const verdict = await this.tokens.verify(credential);
     if (!verdict.ok) return { ok: false, failure: verdict.reason };
     const { claims } = verdict;
-    if ((await this.redis.exists(this.revocationKey(claims.jti))) === 1) return { ok: false, failure: 'revoked' };
+    if ((await this.redis.exists(this.revocationKey(claims.jti))) === 1)
+      return { ok: false, failure: 'revoked' };
     const principal =
-      claims.kind === 'user' ? await this.userPrincipal(claims.tenantId, claims.subject) : await this.apiKeyPrincipal(claims.subject);
+      claims.kind === 'user'
+        ? await this.userPrincipal(claims.tenantId, claims.subject)
+        : await this.apiKeyPrincipal(claims.subject);
     if (!principal.ok) return principal;
-    return { ok: true, principal: { ...principal.principal, token: { jti: claims.jti, expiresAt: claims.expiresAt } } };
+    return {
+      ok: true,
+      principal: { ...principal.principal, token: { jti: claims.jti, expiresAt: claims.expiresAt } },
+    };
   }
 
   /** POST /auth/token: a password or an API key in exchange for a short-lived access token. */
-  async issueToken(request: api.TokenRequest): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number } | undefined> {
+  async issueToken(
+    request: api.TokenRequest,
+  ): Promise<{ access_token: string; token_type: 'Bearer'; expires_in: number } | undefined> {
     let subject: { id: string; kind: 'user' | 'api_key'; tenantId: string } | undefined;
     if (request.grant_type === 'password') {
       const user = await findUserForSignIn(this.pool, request.tenant, request.email);
       const passwordOk = await verifyPassword(request.password, user?.password_hash);
-      if (user && passwordOk && !user.disabled_at) subject = { id: user.id, kind: 'user', tenantId: user.tenant_id };
+      if (user && passwordOk && !user.disabled_at)
+        subject = { id: user.id, kind: 'user', tenantId: user.tenant_id };
     } else {
       const result = await this.authenticateApiKey(request.api_key);
-      if (result.ok) subject = { id: result.principal.id, kind: 'api_key', tenantId: result.principal.tenantId };
+      if (result.ok)
+        subject = { id: result.principal.id, kind: 'api_key', tenantId: result.principal.tenantId };
     }
     if (!subject) return undefined;
-    return { access_token: await this.tokens.issue(subject), token_type: 'Bearer', expires_in: this.tokens.lifetimeSeconds };
+    return {
+      access_token: await this.tokens.issue(subject),
+      token_type: 'Bearer',
+      expires_in: this.tokens.lifetimeSeconds,
+    };
   }
 
   /** Revokes an access token until it would have expired anyway. */
@@ -77,7 +91,8 @@ export class AuthService {
     const parsed = parseApiKey(key);
     if (!parsed) return { ok: false, failure: 'invalid' };
     const row = await findApiKeyByPrefix(this.pool, parsed.prefix);
-    if (!row || !apiKeySecretMatches(parsed.secret, row.secret_hash, this.pepper)) return { ok: false, failure: 'invalid' };
+    if (!row || !apiKeySecretMatches(parsed.secret, row.secret_hash, this.pepper))
+      return { ok: false, failure: 'invalid' };
     const status = apiKeyStatus(row);
     if (!status.ok) return status;
     await touchApiKey(this.pool, row.id);
@@ -89,7 +104,10 @@ export class AuthService {
     const user = await findUser(this.pool, tenantId, userId);
     if (!user) return { ok: false, failure: 'invalid' };
     if (user.disabled_at) return { ok: false, failure: 'revoked' };
-    return { ok: true, principal: { kind: 'user', id: user.id, tenantId, role: user.role, actor: `user:${user.email}` } };
+    return {
+      ok: true,
+      principal: { kind: 'user', id: user.id, tenantId, role: user.role, actor: `user:${user.email}` },
+    };
   }
 
   private async apiKeyPrincipal(keyId: string): Promise<AuthResult> {
@@ -107,5 +125,11 @@ function apiKeyStatus(row: ApiKeyRow): { ok: true } | { ok: false; failure: Auth
 }
 
 function apiKeyPrincipal(row: ApiKeyRow): Principal {
-  return { kind: 'api_key', id: row.id, tenantId: row.tenant_id, role: row.role, actor: `api_key:${row.prefix}` };
+  return {
+    kind: 'api_key',
+    id: row.id,
+    tenantId: row.tenant_id,
+    role: row.role,
+    actor: `api_key:${row.prefix}`,
+  };
 }

@@ -14,7 +14,9 @@ async function main(): Promise<number> {
   const missing = [
     tenantSlug ? undefined : 'XORB_BOOTSTRAP_TENANT',
     adminEmail ? undefined : 'XORB_BOOTSTRAP_ADMIN_EMAIL',
-    adminPassword ? undefined : 'bootstrap_admin_password (BOOTSTRAP_ADMIN_PASSWORD_FILE, /run/secrets/bootstrap_admin_password or Vault)',
+    adminPassword
+      ? undefined
+      : 'bootstrap_admin_password (BOOTSTRAP_ADMIN_PASSWORD_FILE, /run/secrets/bootstrap_admin_password or Vault)',
   ].filter(Boolean);
   if (missing.length > 0) {
     process.stderr.write(`bootstrap: missing ${missing.join(', ')}\n`);
@@ -46,7 +48,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const reason = error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof ConfigError ? error.message : error instanceof Error ? error.message : String(error);
     process.stderr.write(`bootstrap: ${reason}\n`);
     process.exit(error instanceof ConfigError ? 78 : 1);
   },

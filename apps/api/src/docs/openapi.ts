@@ -48,7 +48,10 @@ function operationOf(spec: EndpointSpec): JsonObject {
   const responses: JsonObject = {};
   for (const [status, schema] of Object.entries(spec.responses)) {
     responses[status] = schema
-      ? { description: STATUS_TEXT[Number(status)] ?? 'Success', content: { 'application/json': { schema: schemaOf(schema, 'output') } } }
+      ? {
+          description: STATUS_TEXT[Number(status)] ?? 'Success',
+          content: { 'application/json': { schema: schemaOf(schema, 'output') } },
+        }
       : { description: STATUS_TEXT[Number(status)] ?? 'Success' };
   }
   const problems = new Set<number>([429, 503, ...(spec.problems ?? [])]);
@@ -57,7 +60,10 @@ function operationOf(spec: EndpointSpec): JsonObject {
   if (spec.access !== 'public') [401, 403].forEach((status) => problems.add(status));
   if (spec.params) problems.add(404);
   for (const status of [...problems].sort()) {
-    responses[String(status)] = { description: STATUS_TEXT[status] ?? 'Error', content: { 'application/problem+json': { schema: PROBLEM_REF } } };
+    responses[String(status)] = {
+      description: STATUS_TEXT[status] ?? 'Error',
+      content: { 'application/problem+json': { schema: PROBLEM_REF } },
+    };
   }
   return {
     operationId: spec.operationId,
@@ -65,7 +71,14 @@ function operationOf(spec: EndpointSpec): JsonObject {
     tags: [spec.tag],
     ...(spec.access === 'public' ? { security: [] } : { 'x-required-role': spec.access }),
     parameters: [...parametersOf(spec.params, 'path'), ...parametersOf(spec.query, 'query')],
-    ...(spec.body ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } } } : {}),
+    ...(spec.body
+      ? {
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: schemaOf(spec.body, 'input') } },
+          },
+        }
+      : {}),
     responses,
   };
 }
@@ -90,7 +103,11 @@ export function buildOpenApiDocument(endpoints: readonly EndpointSpec[], version
     paths,
     components: {
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'An access token from POST /api/v1/auth/token, or an API key' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'An access token from POST /api/v1/auth/token, or an API key',
+        },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
       schemas: { ProblemDetails: schemaOf(api.problemDetails, 'output') },

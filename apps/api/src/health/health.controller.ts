@@ -1,15 +1,15 @@
 import { Controller, Get, Header, Inject, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { readinessResponse, type DependencyCheck, type ShutdownCoordinator } from '@xorb/observability';
-import type { Registry } from 'prom-client';
-import { METRICS_REGISTRY, READINESS_CHECKS, SHUTDOWN } from '../tokens';
+import type { MetricsSource } from '../cluster/metrics-source';
+import { METRICS_SOURCE, READINESS_CHECKS, SHUTDOWN } from '../tokens';
 
 /** Liveness, readiness and metrics: the same contract as every XORB service. */
 @Controller()
 export class HealthController {
   constructor(
     @Inject(READINESS_CHECKS) private readonly checks: DependencyCheck[],
-    @Inject(METRICS_REGISTRY) private readonly registry: Registry,
+    @Inject(METRICS_SOURCE) private readonly metricsSource: MetricsSource,
     @Inject(SHUTDOWN) private readonly shutdown: ShutdownCoordinator,
   ) {}
 
@@ -29,7 +29,7 @@ export class HealthController {
 
   @Get('metrics')
   async metrics(@Res() reply: FastifyReply): Promise<void> {
-    const text = await this.registry.metrics();
-    await reply.header('content-type', this.registry.contentType).send(text);
+    const text = await this.metricsSource.metrics();
+    await reply.header('content-type', this.metricsSource.contentType).send(text);
   }
 }

@@ -9,6 +9,8 @@ import { ProblemException } from './problem.exception';
  * Turns every error that reaches Nest into application/problem+json. Unknown
  * errors become a 500 whose body says nothing about internals; the log has the rest.
  */
+const BODY_TOO_LARGE = 'Request body is larger than the configured limit (API_BODY_LIMIT)';
+
 @Catch()
 export class ProblemDetailsFilter implements ExceptionFilter {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
@@ -27,6 +29,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
+      if (status === 413) return problem(413, BODY_TOO_LARGE, context);
       if (isProblem(response)) return { ...response, ...context };
       const detail =
         typeof response === 'string' ? response : describeNestResponse(response, exception.message);

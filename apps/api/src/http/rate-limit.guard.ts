@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ENDPOINT_SPEC, type EndpointSpec } from './endpoint';
 import { ProblemException } from './problem.exception';
-import { RedisRateLimiter } from './rate-limiter';
+import { type RedisRateLimiter } from './rate-limiter';
 
 export const RATE_LIMITER = Symbol('RateLimiter');
 
@@ -25,7 +25,9 @@ export class RateLimitGuard implements CanActivate {
     const http = context.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    const subject = request.principal ? `${request.principal.kind}:${request.principal.id}` : `ip:${request.ip}`;
+    const subject = request.principal
+      ? `${request.principal.kind}:${request.principal.id}`
+      : `ip:${request.ip}`;
     const verdict = await this.limiter.hit(subject);
     const headers = {
       'ratelimit-policy': this.limiter.policy,

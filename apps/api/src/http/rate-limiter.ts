@@ -35,8 +35,16 @@ export class RedisRateLimiter {
   async hit(subject: string): Promise<RateLimitVerdict> {
     const window = Math.floor(Date.now() / 1000 / this.windowSeconds);
     const key = `${this.keyPrefix}:ratelimit:${subject}:${window}`;
-    const [count, ttlMs] = (await this.redis.eval(HIT_SCRIPT, 1, key, String(this.windowSeconds * 1000))) as [number, number];
+    const [count, ttlMs] = (await this.redis.eval(HIT_SCRIPT, 1, key, String(this.windowSeconds * 1000))) as [
+      number,
+      number,
+    ];
     const resetSeconds = Math.max(1, Math.ceil((ttlMs > 0 ? ttlMs : this.windowSeconds * 1000) / 1000));
-    return { allowed: count <= this.limit, limit: this.limit, remaining: Math.max(0, this.limit - count), resetSeconds };
+    return {
+      allowed: count <= this.limit,
+      limit: this.limit,
+      remaining: Math.max(0, this.limit - count),
+      resetSeconds,
+    };
   }
 }

@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { type Observable, throwError, TimeoutError, catchError, timeout } from 'rxjs';
 import type { XorbConfig } from '@xorb/config-manager';
 import { CONFIG } from '../tokens';
@@ -19,7 +25,12 @@ export class RequestTimeoutInterceptor implements NestInterceptor {
       catchError((error: unknown) =>
         throwError(() =>
           error instanceof TimeoutError
-            ? new ProblemException(503, `The request took longer than the ${this.milliseconds / 1000} s limit (TIMEOUT)`, {}, { 'retry-after': '1' })
+            ? new ProblemException(
+                503,
+                `The request took longer than the ${this.milliseconds / 1000} s limit (TIMEOUT)`,
+                {},
+                { 'retry-after': '1' },
+              )
             : error,
         ),
       ),

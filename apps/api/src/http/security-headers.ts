@@ -11,7 +11,8 @@ const API_HEADERS: Record<string, string> = {
 };
 
 /** The interactive docs load their own script and styles, and nothing from elsewhere. */
-const DOCS_CSP = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
+const DOCS_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'";
 
 /** Security headers on every response; HSTS where TLS is terminated in front of us (not in development). */
 export function addSecurityHeaders(fastify: FastifyInstance, options: { hsts: boolean }): void {

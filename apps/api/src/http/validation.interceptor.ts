@@ -1,4 +1,10 @@
-import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
@@ -19,6 +25,9 @@ export class ValidationInterceptor implements NestInterceptor {
     const spec = this.reflector.get<EndpointSpec | undefined>(ENDPOINT_SPEC, context.getHandler());
     if (!spec) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
+    if (spec.body && request.body !== undefined && !isJson(request.headers['content-type'])) {
+      throw new ProblemException(415, 'Send the body as JSON with content-type: application/json');
+    }
     const validated: ValidatedInput = {};
     const errors: Array<{ field: string; message: string }> = [];
     const parts: Array<[InputPart, z.ZodType | undefined, unknown]> = [
@@ -37,23 +46,37 @@ export class ValidationInterceptor implements NestInterceptor {
       else errors.push(...describeIssues(part, result.error.issues));
     }
     if (errors.length > 0) {
-      throw new ProblemException(400, `Invalid request: ${errors.map((error) => `${error.field} ${error.message}`).join('; ')}`, {
-        title: 'Invalid request',
-        errors,
-      });
+      throw new ProblemException(
+        400,
+        `Invalid request: ${errors.map((error) => `${error.field} ${error.message}`).join('; ')}`,
+        {
+          title: 'Invalid request',
+          errors,
+        },
+      );
     }
     request.validated = validated;
     return next.handle();
   }
 }
 
-function describeIssues(part: InputPart, issues: readonly z.core.$ZodIssue[]): Array<{ field: string; message: string }> {
+function describeIssues(
+  part: InputPart,
+  issues: readonly z.core.$ZodIssue[],
+): Array<{ field: string; message: string }> {
   const prefix = part === 'body' ? '' : `${part}.`;
   return issues.flatMap((issue) => {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => ({ field: `${prefix}${path ? `${path}.` : ''}${key}`, message: 'is not a known field' }));
+      return issue.keys.map((key) => ({
+        field: `${prefix}${path ? `${path}.` : ''}${key}`,
+        message: 'is not a known field',
+      }));
     }
     return [{ field: `${prefix}${path}` || part, message: issue.message }];
   });
+}
+
+function isJson(contentType: string | undefined): boolean {
+  return /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(contentType ?? '');
 }

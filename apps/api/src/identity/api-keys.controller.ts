@@ -1,8 +1,18 @@
 import { Controller, HttpCode, Inject } from '@nestjs/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { XorbConfig } from '@xorb/config-manager';
 import { api } from '@xorb/contracts';
-import { findApiKey, insertApiKey, listApiKeys, revokeApiKey, toPage, withTenant, type ApiKeyRow, type Page, type Pool } from '@xorb/db';
+import {
+  findApiKey,
+  insertApiKey,
+  listApiKeys,
+  revokeApiKey,
+  toPage,
+  withTenant,
+  type ApiKeyRow,
+  type Page,
+  type Pool,
+} from '@xorb/db';
 import { AuditService } from '../audit/audit.service';
 import { generateApiKey, hashApiKeySecret } from '../auth/api-key-codec';
 import { Ctx, type RequestContext } from '../auth/principal';
@@ -45,10 +55,15 @@ export class ApiKeysController {
     query: api.pageQuery,
     responses: { 200: api.pageOf(api.apiKey) },
   })
-  list(@Ctx() context: RequestContext, @Input('query') query: z.infer<typeof api.pageQuery>): Promise<Page<ApiKey>> {
+  list(
+    @Ctx() context: RequestContext,
+    @Input('query') query: z.infer<typeof api.pageQuery>,
+  ): Promise<Page<ApiKey>> {
     const after = parseCursor(query.cursor);
     const { tenantId } = context.principal;
-    return withTenant(this.pool, tenantId, async (client) => toPage(await listApiKeys(client, tenantId, query.limit, after), query.limit, toApiKey));
+    return withTenant(this.pool, tenantId, async (client) =>
+      toPage(await listApiKeys(client, tenantId, query.limit, after), query.limit, toApiKey),
+    );
   }
 
   @Endpoint({
@@ -112,7 +127,12 @@ export class ApiKeysController {
     const revoked = await withTenant(this.pool, tenantId, async (client) => {
       if (!(await findApiKey(client, tenantId, params.id))) return false;
       const row = await revokeApiKey(client, tenantId, params.id);
-      await this.audit.record(client, context, { action: 'api_key.revoke', resourceType: 'api_key', resourceId: params.id, details: { prefix: row?.prefix } });
+      await this.audit.record(client, context, {
+        action: 'api_key.revoke',
+        resourceType: 'api_key',
+        resourceId: params.id,
+        details: { prefix: row?.prefix },
+      });
       return true;
     });
     if (!revoked) throw new ProblemException(404, `No API key ${params.id} in this tenant`);

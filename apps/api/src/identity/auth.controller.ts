@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject } from '@nestjs/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { api } from '@xorb/contracts';
 import { findTenantById, type Pool } from '@xorb/db';
 import { AuthService } from '../auth/auth.service';
@@ -20,7 +20,8 @@ export class AuthController {
     method: 'POST',
     path: '/api/v1/auth/token',
     operationId: 'issueToken',
-    summary: 'Exchange a password (grant_type=password) or an API key (grant_type=api_key) for an access token',
+    summary:
+      'Exchange a password (grant_type=password) or an API key (grant_type=api_key) for an access token',
     tag: 'auth',
     access: 'public',
     body: api.tokenRequest,
@@ -29,7 +30,13 @@ export class AuthController {
   @HttpCode(200)
   async token(@Input('body') body: api.TokenRequest): Promise<z.infer<typeof api.tokenResponse>> {
     const token = await this.auth.issueToken(body);
-    if (!token) throw new ProblemException(401, 'The credentials are not valid', {}, { 'www-authenticate': 'Bearer realm="xorb"' });
+    if (!token)
+      throw new ProblemException(
+        401,
+        'The credentials are not valid',
+        {},
+        { 'www-authenticate': 'Bearer realm="xorb"' },
+      );
     return token;
   }
 
@@ -37,7 +44,8 @@ export class AuthController {
     method: 'POST',
     path: '/api/v1/auth/revoke',
     operationId: 'revokeToken',
-    summary: 'Revoke the access token this request carries (API keys are revoked with DELETE /api/v1/api-keys/{id})',
+    summary:
+      'Revoke the access token this request carries (API keys are revoked with DELETE /api/v1/api-keys/{id})',
     tag: 'auth',
     access: 'viewer',
     responses: { 204: null },
@@ -45,7 +53,11 @@ export class AuthController {
   @HttpCode(204)
   async revoke(@Ctx() context: RequestContext): Promise<void> {
     const token = context.principal.token;
-    if (!token) throw new ProblemException(400, 'This request carries an API key, not an access token; revoke keys with DELETE /api/v1/api-keys/{id}');
+    if (!token)
+      throw new ProblemException(
+        400,
+        'This request carries an API key, not an access token; revoke keys with DELETE /api/v1/api-keys/{id}',
+      );
     await this.auth.revokeToken(token);
   }
 

@@ -1,4 +1,11 @@
-import { ensureTenant, insertApiKey, insertAuditEntry, insertUser, withTransaction, type Pool } from '@xorb/db';
+import {
+  ensureTenant,
+  insertApiKey,
+  insertAuditEntry,
+  insertUser,
+  withTransaction,
+  type Pool,
+} from '@xorb/db';
 import { hashApiKeySecret, parseApiKey } from '../auth/api-key-codec';
 import { hashPassword } from '../auth/passwords';
 
@@ -19,7 +26,12 @@ export async function provisionTenant(
   const passwordHash = await hashPassword(input.adminPassword);
   return withTransaction(pool, async (client) => {
     const { tenant, created } = await ensureTenant(client, input.slug, input.name);
-    const admin = await insertUser(client, { tenantId: tenant.id, email: input.adminEmail.toLowerCase(), passwordHash, role: 'admin' });
+    const admin = await insertUser(client, {
+      tenantId: tenant.id,
+      email: input.adminEmail.toLowerCase(),
+      passwordHash,
+      role: 'admin',
+    });
     if (created || admin) {
       await insertAuditEntry(client, {
         tenantId: tenant.id,
@@ -29,7 +41,11 @@ export async function provisionTenant(
         resourceId: tenant.id,
         requestId: null,
         ip: null,
-        details: { tenant_created: created, admin_created: admin !== undefined, admin_email: input.adminEmail.toLowerCase() },
+        details: {
+          tenant_created: created,
+          admin_created: admin !== undefined,
+          admin_email: input.adminEmail.toLowerCase(),
+        },
       });
     }
     return { tenantId: tenant.id, tenantCreated: created, adminCreated: admin !== undefined };
@@ -46,7 +62,10 @@ export const DEV_SEED = {
   apiKey: 'xorb_de0000000000_devOnlyInsecureKeyForLocalUseNeverInProdXrb',
 } as const;
 
-export async function seedDevelopmentTenant(pool: Pool, pepper: string | undefined): Promise<{ tenantId: string; created: boolean }> {
+export async function seedDevelopmentTenant(
+  pool: Pool,
+  pepper: string | undefined,
+): Promise<{ tenantId: string; created: boolean }> {
   const parsed = parseApiKey(DEV_SEED.apiKey);
   if (!parsed) throw new Error('the documented dev key does not match the API key format');
   return withTransaction(pool, async (client) => {

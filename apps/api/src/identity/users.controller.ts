@@ -1,7 +1,17 @@
 import { Controller, HttpCode, Inject } from '@nestjs/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { api } from '@xorb/contracts';
-import { findUser, insertUser, listUsers, toPage, updateUser, withTenant, type Page, type Pool, type UserRow } from '@xorb/db';
+import {
+  findUser,
+  insertUser,
+  listUsers,
+  toPage,
+  updateUser,
+  withTenant,
+  type Page,
+  type Pool,
+  type UserRow,
+} from '@xorb/db';
 import { AuditService } from '../audit/audit.service';
 import { hashPassword } from '../auth/passwords';
 import { Ctx, type RequestContext } from '../auth/principal';
@@ -14,7 +24,13 @@ import { PG_POOL } from '../tokens';
 type User = z.infer<typeof api.user>;
 
 function toUser(row: UserRow): User {
-  return { id: row.id, email: row.email, role: row.role, disabled: row.disabled_at !== null, created_at: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    disabled: row.disabled_at !== null,
+    created_at: row.created_at.toISOString(),
+  };
 }
 
 function notFound(id: string): ProblemException {
@@ -38,10 +54,15 @@ export class UsersController {
     query: api.pageQuery,
     responses: { 200: api.pageOf(api.user) },
   })
-  list(@Ctx() context: RequestContext, @Input('query') query: z.infer<typeof api.pageQuery>): Promise<Page<User>> {
+  list(
+    @Ctx() context: RequestContext,
+    @Input('query') query: z.infer<typeof api.pageQuery>,
+  ): Promise<Page<User>> {
     const after = parseCursor(query.cursor);
     const { tenantId } = context.principal;
-    return withTenant(this.pool, tenantId, async (client) => toPage(await listUsers(client, tenantId, query.limit, after), query.limit, toUser));
+    return withTenant(this.pool, tenantId, async (client) =>
+      toPage(await listUsers(client, tenantId, query.limit, after), query.limit, toUser),
+    );
   }
 
   @Endpoint({
@@ -55,7 +76,9 @@ export class UsersController {
     responses: { 200: api.user },
   })
   async get(@Ctx() context: RequestContext, @Input('params') params: { id: string }): Promise<User> {
-    const row = await withTenant(this.pool, context.principal.tenantId, (client) => findUser(client, context.principal.tenantId, params.id));
+    const row = await withTenant(this.pool, context.principal.tenantId, (client) =>
+      findUser(client, context.principal.tenantId, params.id),
+    );
     if (!row) throw notFound(params.id);
     return toUser(row);
   }
@@ -72,11 +95,19 @@ export class UsersController {
     problems: [409],
   })
   @HttpCode(201)
-  async create(@Ctx() context: RequestContext, @Input('body') body: z.infer<typeof api.createUserRequest>): Promise<User> {
+  async create(
+    @Ctx() context: RequestContext,
+    @Input('body') body: z.infer<typeof api.createUserRequest>,
+  ): Promise<User> {
     const passwordHash = await hashPassword(body.password);
     const { tenantId } = context.principal;
     const row = await withTenant(this.pool, tenantId, async (client) => {
-      const inserted = await insertUser(client, { tenantId, email: body.email, passwordHash, role: body.role });
+      const inserted = await insertUser(client, {
+        tenantId,
+        email: body.email,
+        passwordHash,
+        role: body.role,
+      });
       if (inserted) {
         await this.audit.record(client, context, {
           action: 'user.create',
@@ -87,7 +118,8 @@ export class UsersController {
       }
       return inserted;
     });
-    if (!row) throw new ProblemException(409, `A user with e-mail ${body.email} already exists in this tenant`);
+    if (!row)
+      throw new ProblemException(409, `A user with e-mail ${body.email} already exists in this tenant`);
     return toUser(row);
   }
 
@@ -107,13 +139,20 @@ export class UsersController {
     @Input('params') params: { id: string },
     @Input('body') body: z.infer<typeof api.updateUserRequest>,
   ): Promise<User> {
-    if (params.id === context.principal.id && (body.disabled === true || (body.role && body.role !== 'admin'))) {
+    if (
+      params.id === context.principal.id &&
+      (body.disabled === true || (body.role && body.role !== 'admin'))
+    ) {
       throw new ProblemException(409, 'Admins cannot disable themselves or give up their own admin role');
     }
     const passwordHash = body.password ? await hashPassword(body.password) : undefined;
     const { tenantId } = context.principal;
     const row = await withTenant(this.pool, tenantId, async (client) => {
-      const updated = await updateUser(client, tenantId, params.id, { role: body.role, disabled: body.disabled, passwordHash });
+      const updated = await updateUser(client, tenantId, params.id, {
+        role: body.role,
+        disabled: body.disabled,
+        passwordHash,
+      });
       if (updated) {
         await this.audit.record(client, context, {
           action: 'user.update',

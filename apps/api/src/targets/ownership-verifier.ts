@@ -15,7 +15,9 @@ const TIMEOUT_MS = 5_000;
 const MAX_BODY_BYTES = 4096;
 
 /** Where a tenant publishes the token: an HTTP file, or a DNS TXT record. */
-export function verificationInstructions(target: Pick<TargetRow, 'kind' | 'value' | 'host' | 'verification_token'>) {
+export function verificationInstructions(
+  target: Pick<TargetRow, 'kind' | 'value' | 'host' | 'verification_token'>,
+) {
   return {
     token: target.verification_token,
     http_url: `${httpOrigin(target)}${WELL_KNOWN_PATH}`,
@@ -37,7 +39,16 @@ function httpOrigin(target: Pick<TargetRow, 'kind' | 'value' | 'host'>): string 
 export class OwnershipVerifier {
   private readonly policy: ScanPolicy;
   private readonly allowlist: AddressList;
-  private readonly internal = new AddressList(['127.0.0.0/8', '::1/128', '10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7', '0.0.0.0/8', '::/128']);
+  private readonly internal = new AddressList([
+    '127.0.0.0/8',
+    '::1/128',
+    '10.0.0.0/8',
+    '172.16.0.0/12',
+    '192.168.0.0/16',
+    'fc00::/7',
+    '0.0.0.0/8',
+    '::/128',
+  ]);
   private readonly resolver = new Resolver({ timeout: TIMEOUT_MS, tries: 2 });
 
   constructor(
@@ -58,7 +69,11 @@ export class OwnershipVerifier {
   }
 
   private async verifyDns(target: TargetRow): Promise<VerificationOutcome> {
-    if (target.kind === 'ipv4' || target.kind === 'ipv6') return { verified: false, reason: 'DNS verification needs a host name; use the http method for IP targets' };
+    if (target.kind === 'ipv4' || target.kind === 'ipv6')
+      return {
+        verified: false,
+        reason: 'DNS verification needs a host name; use the http method for IP targets',
+      };
     const name = `${DNS_RECORD_PREFIX}.${target.host}`;
     const records = await this.resolver.resolveTxt(name).catch((error: NodeJS.ErrnoException) => {
       throw new Error(`no TXT record at ${name} (${error.code ?? error.message})`);
@@ -83,13 +98,23 @@ export class OwnershipVerifier {
     let addresses: string[];
     if (isIP(host)) addresses = [host];
     else {
-      const [v4, v6] = await Promise.all([this.resolver.resolve4(host).catch(() => []), this.resolver.resolve6(host).catch(() => [])]);
+      const [v4, v6] = await Promise.all([
+        this.resolver.resolve4(host).catch(() => []),
+        this.resolver.resolve6(host).catch(() => []),
+      ]);
       addresses = [...v4, ...v6];
       if (host === 'localhost' && addresses.length === 0) addresses = ['127.0.0.1'];
     }
     if (addresses.length === 0) throw new Error(`${host} does not resolve`);
-    const usable = addresses.find((address) => !this.policy.isDenied(address) && !(this.hardened && this.internal.matchesAddress(address) && !this.allowlist.matchesAddress(address)));
-    if (!usable) throw new Error(`${host} resolves only to addresses that may not be contacted (denylist or internal ranges)`);
+    const usable = addresses.find(
+      (address) =>
+        !this.policy.isDenied(address) &&
+        !(this.hardened && this.internal.matchesAddress(address) && !this.allowlist.matchesAddress(address)),
+    );
+    if (!usable)
+      throw new Error(
+        `${host} resolves only to addresses that may not be contacted (denylist or internal ranges)`,
+      );
     return usable;
   }
 }
@@ -105,27 +130,35 @@ function fetchPinned(url: URL, address: string): Promise<string> {
         headers: { 'user-agent': 'xorb-verifier/1', accept: 'text/plain' },
         lookup: (_host, options, callback) => {
           const family = isIP(address);
-          if ((options as { all?: boolean }).all) (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [{ address, family }]);
+          if ((options as { all?: boolean }).all)
+            (callback as (e: null, a: Array<{ address: string; family: number }>) => void)(null, [
+              { address, family },
+            ]);
           else (callback as (e: null, a: string, f: number) => void)(null, address, family);
         },
       },
       (response) => {
         if (response.statusCode !== 200) {
           response.resume();
-          reject(new Error(`${url.href} answered HTTP ${response.statusCode ?? '?'} (redirects are not followed)`));
+          reject(
+            new Error(`${url.href} answered HTTP ${response.statusCode ?? '?'} (redirects are not followed)`),
+          );
           return;
         }
         let body = '';
         response.setEncoding('utf8');
         response.on('data', (chunk: string) => {
           body += chunk;
-          if (body.length > MAX_BODY_BYTES) req.destroy(new Error(`${url.href} is larger than ${MAX_BODY_BYTES} bytes`));
+          if (body.length > MAX_BODY_BYTES)
+            req.destroy(new Error(`${url.href} is larger than ${MAX_BODY_BYTES} bytes`));
         });
         response.on('end', () => resolve(body));
         response.on('error', reject);
       },
     );
-    req.on('timeout', () => req.destroy(new Error(`${url.href} did not answer within ${TIMEOUT_MS / 1000} s`)));
+    req.on('timeout', () =>
+      req.destroy(new Error(`${url.href} did not answer within ${TIMEOUT_MS / 1000} s`)),
+    );
     req.on('error', (error) => reject(new Error(`${url.href}: ${error.message}`)));
     req.end();
   });

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Inject } from '@nestjs/common';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { api } from '@xorb/contracts';
 import type { Page } from '@xorb/db';
 import { Ctx, type RequestContext } from '../auth/principal';
@@ -22,9 +22,17 @@ export class TargetsController {
     query: api.listTargetsQuery,
     responses: { 200: api.pageOf(api.target) },
   })
-  list(@Ctx() context: RequestContext, @Input('query') query: z.infer<typeof api.listTargetsQuery>): Promise<Page<Target>> {
+  list(
+    @Ctx() context: RequestContext,
+    @Input('query') query: z.infer<typeof api.listTargetsQuery>,
+  ): Promise<Page<Target>> {
     const verified = query.verified === undefined ? undefined : query.verified === 'true';
-    return this.targets.list(context.principal.tenantId, { tag: query.tag, verified }, query.limit, parseCursor(query.cursor));
+    return this.targets.list(
+      context.principal.tenantId,
+      { tag: query.tag, verified },
+      query.limit,
+      parseCursor(query.cursor),
+    );
   }
 
   @Endpoint({
@@ -39,7 +47,10 @@ export class TargetsController {
     problems: [409],
   })
   @HttpCode(201)
-  create(@Ctx() context: RequestContext, @Input('body') body: z.infer<typeof api.createTargetRequest>): Promise<Target> {
+  create(
+    @Ctx() context: RequestContext,
+    @Input('body') body: z.infer<typeof api.createTargetRequest>,
+  ): Promise<Target> {
     return this.targets.create(context, body);
   }
 

@@ -37,7 +37,10 @@ export class TargetsService {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {
     this.policy = new ScanPolicy(config.scanning);
-    this.verifier = new OwnershipVerifier(config.scanning, config.env === 'production' || config.env === 'staging');
+    this.verifier = new OwnershipVerifier(
+      config.scanning,
+      config.env === 'production' || config.env === 'staging',
+    );
   }
 
   toTarget(row: TargetRow): Target {
@@ -73,15 +76,26 @@ export class TargetsService {
         createdBy: context.principal.actor,
       });
       if (inserted) {
-        await this.audit.record(client, context, { action: 'target.create', resourceType: 'target', resourceId: inserted.id, details: { value: inserted.value } });
+        await this.audit.record(client, context, {
+          action: 'target.create',
+          resourceType: 'target',
+          resourceId: inserted.id,
+          details: { value: inserted.value },
+        });
       }
       return inserted;
     });
-    if (!row) throw new ProblemException(409, `The target ${normalized.target.value} already exists in this tenant`);
+    if (!row)
+      throw new ProblemException(409, `The target ${normalized.target.value} already exists in this tenant`);
     return this.toTarget(row);
   }
 
-  list(tenantId: string, filter: { tag?: string; verified?: boolean }, limit: number, after?: Cursor): Promise<Page<Target>> {
+  list(
+    tenantId: string,
+    filter: { tag?: string; verified?: boolean },
+    limit: number,
+    after?: Cursor,
+  ): Promise<Page<Target>> {
     return withTenant(this.pool, tenantId, async (client) =>
       toPage(await listTargets(client, tenantId, filter, limit, after), limit, (row) => this.toTarget(row)),
     );
@@ -93,12 +107,25 @@ export class TargetsService {
     return this.toTarget(row);
   }
 
-  async update(context: RequestContext, id: string, changes: z.infer<typeof api.updateTargetRequest>): Promise<Target> {
+  async update(
+    context: RequestContext,
+    id: string,
+    changes: z.infer<typeof api.updateTargetRequest>,
+  ): Promise<Target> {
     if (changes.ports !== undefined) validatePorts(changes.ports);
     const { tenantId } = context.principal;
     const row = await withTenant(this.pool, tenantId, async (client) => {
-      const updated = await updateTarget(client, tenantId, id, { tags: changes.tags && [...new Set(changes.tags)], ports: changes.ports });
-      if (updated) await this.audit.record(client, context, { action: 'target.update', resourceType: 'target', resourceId: id, details: changes });
+      const updated = await updateTarget(client, tenantId, id, {
+        tags: changes.tags && [...new Set(changes.tags)],
+        ports: changes.ports,
+      });
+      if (updated)
+        await this.audit.record(client, context, {
+          action: 'target.update',
+          resourceType: 'target',
+          resourceId: id,
+          details: changes,
+        });
       return updated;
     });
     if (!row) throw notFound(id);
@@ -109,7 +136,12 @@ export class TargetsService {
     const { tenantId } = context.principal;
     const deleted = await withTenant(this.pool, tenantId, async (client) => {
       const found = await deleteTarget(client, tenantId, id);
-      if (found) await this.audit.record(client, context, { action: 'target.delete', resourceType: 'target', resourceId: id });
+      if (found)
+        await this.audit.record(client, context, {
+          action: 'target.delete',
+          resourceType: 'target',
+          resourceId: id,
+        });
       return found;
     });
     if (!deleted) throw notFound(id);
@@ -130,7 +162,8 @@ export class TargetsService {
       });
       return outcome.verified ? markTargetVerified(client, tenantId, id, method) : undefined;
     });
-    if (!outcome.verified) throw new ProblemException(422, `Ownership not verified by ${method}: ${outcome.reason}`);
+    if (!outcome.verified)
+      throw new ProblemException(422, `Ownership not verified by ${method}: ${outcome.reason}`);
     if (!row) throw notFound(id);
     return this.toTarget(row);
   }
@@ -141,7 +174,10 @@ function notFound(id: string): ProblemException {
 }
 
 function invalidField(field: string, message: string): ProblemException {
-  return new ProblemException(400, `Invalid request: ${field} ${message}`, { title: 'Invalid request', errors: [{ field, message }] });
+  return new ProblemException(400, `Invalid request: ${field} ${message}`, {
+    title: 'Invalid request',
+    errors: [{ field, message }],
+  });
 }
 
 /** "22,80,8000-8100": every port 1-65535, every range ascending. */
@@ -149,6 +185,7 @@ function validatePorts(ports: string): void {
   if (ports === '') return;
   for (const part of ports.split(',')) {
     const [low, high = low] = part.split('-').map(Number) as [number, number?];
-    if (low < 1 || (high as number) > 65535 || (high as number) < low) throw invalidField('ports', `range ${part} is not within 1-65535 or not ascending`);
+    if (low < 1 || (high as number) > 65535 || (high as number) < low)
+      throw invalidField('ports', `range ${part} is not within 1-65535 or not ascending`);
   }
 }

@@ -55,7 +55,11 @@ export class ApiFixture {
       },
       secretsDir: '/nonexistent',
     });
-    const logger: Logger = createLogger({ service: 'api', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+    const logger: Logger = createLogger({
+      service: 'api',
+      level: 'silent',
+      destination: new Writable({ write: (_c, _e, cb) => cb() }),
+    });
     const pool = createPool(config.database, { applicationName: 'xorb-api-test', logger });
     await migrate(pool, logger);
     const redis = createRedisConnection(config.redis, { connectionName: 'xorb-api-test', logger });
@@ -107,7 +111,10 @@ export class ApiFixture {
       headers['content-type'] ??= 'application/json';
     }
     if (options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
-    const response = await this.app.getHttpAdapter().getInstance().inject({ method: method as 'GET', url, headers, payload });
+    const response = await this.app
+      .getHttpAdapter()
+      .getInstance()
+      .inject({ method: method as 'GET', url, headers, payload });
     return {
       status: response.statusCode,
       headers: response.headers,

@@ -27,7 +27,8 @@ export function displayText(options: { maxLength: number }): Parser<string> {
   return (raw) => {
     const text = raw.trim();
     if (text === '') return refuse('must not be empty');
-    if (text.length > options.maxLength) return refuse(`must be at most ${options.maxLength} characters long`);
+    if (text.length > options.maxLength)
+      return refuse(`must be at most ${options.maxLength} characters long`);
     return accept(text);
   };
 }

@@ -386,7 +386,11 @@ export const SETTINGS = {
   XORB_BOOTSTRAP_ADMIN_EMAIL: {
     section: 'bootstrap',
     description: 'E-mail of the first admin user; the password is the secret bootstrap_admin_password.',
-    parse: tokenText({ pattern: /^[^@\s]+@[^@\s]+$/, expectation: 'must be an e-mail address', maxLength: 254 }),
+    parse: tokenText({
+      pattern: /^[^@\s]+@[^@\s]+$/,
+      expectation: 'must be an e-mail address',
+      maxLength: 254,
+    }),
   },
 
   XORB_DEV_SEED: {

@@ -27,4 +27,4 @@ export const problemDetails = z
     request_id: z.string().optional(),
     errors: z.array(z.strictObject({ field: z.string(), message: z.string() })).optional(),
   })
-  .meta({ id: 'ProblemDetails', description: 'RFC 9457 problem details' });
+  .describe('RFC 9457 problem details');

@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { role, uuid } from './common';
 
-const email = z.email().max(254).transform((value) => value.toLowerCase());
+const email = z
+  .email()
+  .max(254)
+  .transform((value) => value.toLowerCase());
 /** Long enough to resist guessing; no composition rules (NIST SP 800-63B). */
 export const password = z.string().min(12).max(256);
 
@@ -39,7 +42,9 @@ export const user = z.strictObject({
 export const createUserRequest = z.strictObject({ email, role, password });
 export const updateUserRequest = z
   .strictObject({ role: role.optional(), disabled: z.boolean().optional(), password: password.optional() })
-  .refine((value) => Object.keys(value).length > 0, { message: 'give at least one of role, disabled, password' });
+  .refine((value) => Object.keys(value).length > 0, {
+    message: 'give at least one of role, disabled, password',
+  });
 
 export const apiKey = z.strictObject({
   id: uuid,

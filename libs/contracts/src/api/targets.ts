@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { uuid } from './common';
 
-const tag = z.string().regex(/^[a-z0-9][a-z0-9_.:-]{0,62}$/, 'tags are lower-case letters, digits and _ . : -, at most 63 characters');
+const tag = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9_.:-]{0,62}$/,
+    'tags are lower-case letters, digits and _ . : -, at most 63 characters',
+  );
 /** Ports to scan: "22,80,443,8000-8100"; empty means the scan profile's ports. */
 const ports = z
   .string()

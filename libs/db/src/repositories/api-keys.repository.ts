@@ -14,16 +14,26 @@ export interface ApiKeyRow {
   last_used_at: Date | null;
 }
 
-const COLUMNS = 'id, tenant_id, name, prefix, secret_hash, role, created_at, expires_at, revoked_at, last_used_at';
+const COLUMNS =
+  'id, tenant_id, name, prefix, secret_hash, role, created_at, expires_at, revoked_at, last_used_at';
 
 /** Authentication looks a key up by its public prefix before the tenant is known. */
 export async function findApiKeyByPrefix(client: Queryable, prefix: string): Promise<ApiKeyRow | undefined> {
-  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE prefix = $1`, [prefix]);
+  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE prefix = $1`, [
+    prefix,
+  ]);
   return rows[0];
 }
 
-export async function findApiKey(client: Queryable, tenantId: string, id: string): Promise<ApiKeyRow | undefined> {
-  const { rows } = await client.query<ApiKeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function findApiKey(
+  client: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<ApiKeyRow | undefined> {
+  const { rows } = await client.query<ApiKeyRow>(
+    `SELECT ${COLUMNS} FROM api_keys WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id],
+  );
   return rows[0];
 }
 
@@ -35,7 +45,12 @@ export async function touchApiKey(client: Queryable, id: string): Promise<void> 
   );
 }
 
-export async function listApiKeys(client: Queryable, tenantId: string, limit: number, after?: Cursor): Promise<ApiKeyRow[]> {
+export async function listApiKeys(
+  client: Queryable,
+  tenantId: string,
+  limit: number,
+  after?: Cursor,
+): Promise<ApiKeyRow[]> {
   const { rows } = await client.query<ApiKeyRow>(
     `SELECT ${COLUMNS} FROM api_keys
       WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))
@@ -47,7 +62,15 @@ export async function listApiKeys(client: Queryable, tenantId: string, limit: nu
 
 export async function insertApiKey(
   client: Queryable,
-  key: { tenantId: string; name: string; prefix: string; secretHash: string; role: ApiKeyRow['role']; createdBy: string | null; expiresAt: Date | null },
+  key: {
+    tenantId: string;
+    name: string;
+    prefix: string;
+    secretHash: string;
+    role: ApiKeyRow['role'];
+    createdBy: string | null;
+    expiresAt: Date | null;
+  },
 ): Promise<ApiKeyRow> {
   const { rows } = await client.query<ApiKeyRow>(
     `INSERT INTO api_keys (tenant_id, name, prefix, secret_hash, role, created_by, expires_at)
@@ -57,7 +80,11 @@ export async function insertApiKey(
   return rows[0] as ApiKeyRow;
 }
 
-export async function revokeApiKey(client: Queryable, tenantId: string, id: string): Promise<ApiKeyRow | undefined> {
+export async function revokeApiKey(
+  client: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<ApiKeyRow | undefined> {
   const { rows } = await client.query<ApiKeyRow>(
     `UPDATE api_keys SET revoked_at = COALESCE(revoked_at, now()) WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,
     [tenantId, id],

@@ -29,7 +29,16 @@ export async function insertAuditEntry(client: Queryable, entry: AuditEntry): Pr
   await client.query(
     `INSERT INTO audit_log (tenant_id, actor, action, resource_type, resource_id, request_id, ip, details)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [entry.tenantId, entry.actor, entry.action, entry.resourceType, entry.resourceId, entry.requestId, entry.ip, entry.details ?? {}],
+    [
+      entry.tenantId,
+      entry.actor,
+      entry.action,
+      entry.resourceType,
+      entry.resourceId,
+      entry.requestId,
+      entry.ip,
+      entry.details ?? {},
+    ],
   );
 }
 
@@ -46,7 +55,14 @@ export async function listAuditEntries(
         AND ($2::text IS NULL OR action = $2) AND ($3::text IS NULL OR resource_type = $3)
         AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $6`,
-    [tenantId, filter.action ?? null, filter.resourceType ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    [
+      tenantId,
+      filter.action ?? null,
+      filter.resourceType ?? null,
+      after?.createdAt ?? null,
+      after?.id ?? null,
+      limit + 1,
+    ],
   );
   return rows;
 }

@@ -36,13 +36,29 @@ export async function insertTarget(client: Queryable, target: NewTarget): Promis
   const { rows } = await client.query<TargetRow>(
     `INSERT INTO targets (tenant_id, kind, value, host, tags, ports, verification_token, created_by)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (tenant_id, value) DO NOTHING RETURNING ${COLUMNS}`,
-    [target.tenantId, target.kind, target.value, target.host, target.tags, target.ports, target.verificationToken, target.createdBy],
+    [
+      target.tenantId,
+      target.kind,
+      target.value,
+      target.host,
+      target.tags,
+      target.ports,
+      target.verificationToken,
+      target.createdBy,
+    ],
   );
   return rows[0];
 }
 
-export async function findTarget(client: Queryable, tenantId: string, id: string): Promise<TargetRow | undefined> {
-  const { rows } = await client.query<TargetRow>(`SELECT ${COLUMNS} FROM targets WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function findTarget(
+  client: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<TargetRow | undefined> {
+  const { rows } = await client.query<TargetRow>(
+    `SELECT ${COLUMNS} FROM targets WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id],
+  );
   return rows[0];
 }
 
@@ -60,7 +76,14 @@ export async function listTargets(
         AND ($3::boolean IS NULL OR (verified_at IS NOT NULL) = $3)
         AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $6`,
-    [tenantId, filter.tag ?? null, filter.verified ?? null, after?.createdAt ?? null, after?.id ?? null, limit + 1],
+    [
+      tenantId,
+      filter.tag ?? null,
+      filter.verified ?? null,
+      after?.createdAt ?? null,
+      after?.id ?? null,
+      limit + 1,
+    ],
   );
   return rows;
 }
@@ -79,7 +102,12 @@ export async function updateTarget(
   return rows[0];
 }
 
-export async function markTargetVerified(client: Queryable, tenantId: string, id: string, method: 'http' | 'dns'): Promise<TargetRow | undefined> {
+export async function markTargetVerified(
+  client: Queryable,
+  tenantId: string,
+  id: string,
+  method: 'http' | 'dns',
+): Promise<TargetRow | undefined> {
   const { rows } = await client.query<TargetRow>(
     `UPDATE targets SET verified_at = now(), verified_by_method = $3, updated_at = now()
       WHERE tenant_id = $1 AND id = $2 RETURNING ${COLUMNS}`,

@@ -14,7 +14,11 @@ export interface UserRow {
 const COLUMNS = 'id, tenant_id, email, password_hash, role, disabled_at, created_at';
 
 /** Sign-in runs before the tenant is known, so it looks the user up by tenant slug. */
-export async function findUserForSignIn(client: Queryable, tenantSlug: string, email: string): Promise<UserRow | undefined> {
+export async function findUserForSignIn(
+  client: Queryable,
+  tenantSlug: string,
+  email: string,
+): Promise<UserRow | undefined> {
   const { rows } = await client.query<UserRow>(
     `SELECT u.id, u.tenant_id, u.email, u.password_hash, u.role, u.disabled_at, u.created_at
        FROM users u JOIN tenants t ON t.id = u.tenant_id
@@ -24,12 +28,24 @@ export async function findUserForSignIn(client: Queryable, tenantSlug: string, e
   return rows[0];
 }
 
-export async function findUser(client: Queryable, tenantId: string, id: string): Promise<UserRow | undefined> {
-  const { rows } = await client.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`, [tenantId, id]);
+export async function findUser(
+  client: Queryable,
+  tenantId: string,
+  id: string,
+): Promise<UserRow | undefined> {
+  const { rows } = await client.query<UserRow>(
+    `SELECT ${COLUMNS} FROM users WHERE tenant_id = $1 AND id = $2`,
+    [tenantId, id],
+  );
   return rows[0];
 }
 
-export async function listUsers(client: Queryable, tenantId: string, limit: number, after?: Cursor): Promise<UserRow[]> {
+export async function listUsers(
+  client: Queryable,
+  tenantId: string,
+  limit: number,
+  after?: Cursor,
+): Promise<UserRow[]> {
   const { rows } = await client.query<UserRow>(
     `SELECT ${COLUMNS} FROM users
       WHERE tenant_id = $1 AND ($2::timestamptz IS NULL OR (created_at, id) < ($2::timestamptz, $3::uuid))

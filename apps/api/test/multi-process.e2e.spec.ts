@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@xorb/config-manager';
+import { createPool, insertApiKey, migrate, type Pool } from '@xorb/db';
+import { createLogger } from '@xorb/observability';
+import {
+  createTestDatabase,
+  freePort,
+  ServiceProcess,
+  testServices,
+  waitForHttp,
+  type TestDatabase,
+} from '@xorb/testing';
+import { generateApiKey, hashApiKeySecret } from '../src/auth/api-key-codec';
+import { provisionTenant } from '../src/identity/provisioning';
+
+const logger = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
+
+/** Things only real, separate processes can show: shared rate limits, the cluster. */
+describe('API across processes', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let key: string;
+  const processes: ServiceProcess[] = [];
+
+  function env(port: number, extra: Record<string, string> = {}): Record<string, string> {
+    const services = testServices();
+    return {
+      XORB_ENV: 'test',
+      LOG_LEVEL: 'info',
+      DATABASE_URL: database.url,
+      REDIS_URL: services.redisUrl,
+      TEMPORAL_HOST: services.temporalAddress,
+      API_PORT: String(port),
+      REDIS_KEY_PREFIX: `xorb-mp-${database.name.slice(-8)}`,
+      ...extra,
+    };
+  }
+
+  function start(port: number, extra: Record<string, string> = {}): ServiceProcess {
+    const process = ServiceProcess.start('api', env(port, extra));
+    processes.push(process);
+    return process;
+  }
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const config = await loadConfig({
+      env: { XORB_ENV: 'test', DATABASE_URL: database.url },
+      secretsDir: '/nonexistent',
+    });
+    pool = createPool(config.database, { applicationName: 'test', logger });
+    await migrate(pool, logger);
+    const { tenantId } = await provisionTenant(pool, {
+      slug: 'multi',
+      name: 'multi',
+      adminEmail: 'a@multi.test',
+      adminPassword: `pw-${randomUUID()}`,
+    });
+    const generated = generateApiKey();
+    await insertApiKey(pool, {
+      tenantId,
+      name: 'k',
+      prefix: generated.prefix,
+      secretHash: hashApiKeySecret(generated.secret, undefined),
+      role: 'viewer',
+      createdBy: null,
+      expiresAt: null,
+    });
+    key = generated.key;
+  });
+
+  afterAll(async () => {
+    for (const process of processes) process.kill();
+    await pool?.end();
+    await database?.drop();
+  });
+
+  it('holds one rate limit across two API processes sharing Redis', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const limits = { RATE_LIMIT_MAX_REQUESTS: '6', RATE_LIMIT_WINDOW_SECONDS: '60' };
+    const a = start(portA, limits);
+    const b = start(portB, limits);
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${portA}/health`),
+      waitForHttp(`http://127.0.0.1:${portB}/health`),
+    ]);
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let index = 0; index < 10; index += 1) {
+      last = await fetch(`http://127.0.0.1:${index % 2 === 0 ? portA : portB}/api/v1/me`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      statuses.push(last.status);
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 429, 429, 429, 429]);
+    expect(last?.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(Number(last?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(last?.headers.get('ratelimit-remaining')).toBe('0');
+    expect(last?.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    await Promise.all([a.stop(), b.stop()]);
+  }, 60_000);
+
+  it('with WORKERS=2 runs two processes on one port, replaces a dead one, sums metrics and drains on SIGTERM', async () => {
+    const port = await freePort();
+    const primary = start(port, { WORKERS: '2', SHUTDOWN_GRACE_SECONDS: '10' });
+    await waitForHttp(`http://127.0.0.1:${port}/health`);
+    const listening = async (count: number) => {
+      await primary.waitForLog(
+        () => primary.logs().filter((line) => line.message === 'API listening').length >= count,
+        60_000,
+      );
+      return primary
+        .logs()
+        .filter((line) => line.message === 'API listening')
+        .map((line) => line.pid as number);
+    };
+    const pids = await listening(2);
+    expect(new Set(pids).size).toBe(2);
+
+    for (let index = 0; index < 30; index += 1) await fetch(`http://127.0.0.1:${port}/api/v1/not-here`);
+    for (let scrape = 0; scrape < 4; scrape += 1) {
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(
+        /http_requests_total\{method="GET",route="unmatched",status_code="404",service="api"\} 30\b/,
+      );
+    }
+
+    process.kill(pids[0] as number, 'SIGKILL');
+    const after = await listening(3);
+    expect(after[2]).not.toBe(pids[0]);
+    await waitForHttp(`http://127.0.0.1:${port}/health`);
+    expect(primary.logs().some((line) => line.message === 'API process died; replacing it')).toBe(true);
+
+    const exit = await primary.stop('SIGTERM');
+    expect(exit.code).toBe(0);
+    for (const pid of after.slice(1)) expect(() => process.kill(pid, 0)).toThrow();
+  }, 120_000);
+});
