@@ -144,7 +144,7 @@ internal_build() { # <compose|docker-cli>
   # module and build inside a writable copy of it.
   dir="$(GOFLAGS='' GOTOOLCHAIN=auto "$go" mod download -json "$module@$version" |
          sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p')"
-  [ -n "$dir" ] && [ -d "$dir" ] || { echo "go mod download reported no Dir"; exit 1; }
+  if [ -z "$dir" ] || [ ! -d "$dir" ]; then echo "go mod download reported no Dir"; exit 1; fi
   cp -r "$dir" "$tmp/src"
   chmod -R u+w "$tmp/src"
   cd "$tmp/src"
@@ -186,8 +186,10 @@ install_cli_plugin() {
     target="$d/docker-compose"
     if [ -x "$target" ] && cmp -s "$COMPOSE_BIN" "$target"; then continue; fi
     if [ "$d" = /usr/local/lib/docker/cli-plugins ]; then
-      as_root mkdir -p "$d" && as_root install -m 0755 "$COMPOSE_BIN" "$target" ||
-        { log "could not install $target (not root?): skipped"; continue; }
+      if ! { as_root mkdir -p "$d" && as_root install -m 0755 "$COMPOSE_BIN" "$target"; }; then
+        log "could not install $target (not root?): skipped"
+        continue
+      fi
     else
       mkdir -p "$d" && install -m 0755 "$COMPOSE_BIN" "$target"
     fi

@@ -17,7 +17,7 @@ function runSteps(log: string): { title: string; cached: boolean }[] {
   const cached = new Set<string>();
   for (const line of log.split('\n')) {
     const header = /^#(\d+) \[([^\]]+)\] (RUN .*)$/.exec(line);
-    if (header?.[1] && header[2] && header[3]) titles.set(header[1], `[${header[2]}] ${header[3].slice(0, 70)}`);
+    if (header?.[1] && header[2] && header[3]) titles.set(header[1], `[${header[2]}] ${header[3]}`);
     const hit = /^#(\d+) CACHED$/.exec(line);
     if (hit?.[1]) cached.add(hit[1]);
   }
@@ -74,7 +74,10 @@ describe('2. Image building', () => {
       const result = await buildImage(app, 'production', { log });
       expect(result.code, result.stderr).toBe(0);
       const rebuilt = runSteps(await readFile(log, 'utf8')).filter((step) => !step.cached);
-      expect(rebuilt, `${app}: steps that ran again`).toEqual([]);
+      expect(
+        rebuilt.map((step) => step.title.slice(0, 90)),
+        `${app}: steps that ran again`,
+      ).toEqual([]);
     }
   });
 

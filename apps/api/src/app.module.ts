@@ -4,6 +4,8 @@ import type { XorbConfig } from '@xorb/config-manager';
 import type { Pool } from '@xorb/db';
 import type { DependencyCheck, Logger, ShutdownCoordinator } from '@xorb/observability';
 import type { Redis } from '@xorb/redis';
+import type { Client } from '@temporalio/client';
+import type { EmbeddingProvider } from '@xorb/embeddings';
 import type { Registry } from 'prom-client';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
@@ -22,7 +24,23 @@ import { UsersController } from './identity/users.controller';
 import { TargetsController } from './targets/targets.controller';
 import { TargetsService } from './targets/targets.service';
 import { localMetrics, type MetricsSource } from './cluster/metrics-source';
-import { CONFIG, LOGGER, METRICS_SOURCE, PG_POOL, READINESS_CHECKS, REDIS, SHUTDOWN } from './tokens';
+import {
+  CONFIG,
+  EMBEDDER,
+  LOGGER,
+  METRICS_SOURCE,
+  PG_POOL,
+  READINESS_CHECKS,
+  REDIS,
+  SHUTDOWN,
+  TEMPORAL_CLIENT,
+} from './tokens';
+import { ScansController } from './scans/scans.controller';
+import { ScansService } from './scans/scans.service';
+import { SchedulesController } from './scans/schedules.controller';
+import { SchedulesService } from './scans/schedules.service';
+import { FindingsController } from './findings/findings.controller';
+import { FindingsService } from './findings/findings.service';
 
 /** What the composition root (main.ts, or a test) provides to the API. */
 export interface ApiDependencies {
@@ -35,6 +53,9 @@ export interface ApiDependencies {
   redis: Redis;
   /** Defaults to this process's registry; cluster workers pass the aggregated source. */
   metrics?: MetricsSource;
+  temporal: Client;
+  /** Undefined when EMBEDDINGS_PROVIDER is none. */
+  embedder: EmbeddingProvider | undefined;
 }
 
 @Module({})
@@ -50,6 +71,9 @@ export class AppModule {
         UsersController,
         ApiKeysController,
         TargetsController,
+        SchedulesController,
+        ScansController,
+        FindingsController,
         AuditController,
       ],
       providers: [
@@ -60,6 +84,8 @@ export class AppModule {
         { provide: SHUTDOWN, useValue: dependencies.shutdown },
         { provide: PG_POOL, useValue: dependencies.pool },
         { provide: REDIS, useValue: redis },
+        { provide: TEMPORAL_CLIENT, useValue: dependencies.temporal },
+        { provide: EMBEDDER, useValue: dependencies.embedder ?? null },
         {
           provide: RATE_LIMITER,
           useValue: new RedisRateLimiter(
@@ -72,6 +98,9 @@ export class AppModule {
         AuthService,
         AuditService,
         TargetsService,
+        ScansService,
+        SchedulesService,
+        FindingsService,
         // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

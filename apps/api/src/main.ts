@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { connectTemporalClient, temporalReadiness } from '@xorb/temporal';
 import { createPool, postgresReadiness } from '@xorb/db';
+import { createEmbeddingProvider } from '@xorb/embeddings';
 import { runService } from '@xorb/observability';
 import { closeRedis, createRedisConnection, redisReadiness } from '@xorb/redis';
 import { clusterMetrics, localMetrics } from './cluster/metrics-source';
@@ -31,6 +32,8 @@ void runService('api', async (context) => {
     shutdown,
     pool,
     redis,
+    temporal: temporal.client,
+    embedder: createEmbeddingProvider(config.embeddings, { logger, registry }),
     metrics: cluster.isWorker ? clusterMetrics(registry) : localMetrics(registry),
     checks: [postgresReadiness(pool), redisReadiness(redis), temporalReadiness(temporal.connection)],
   });

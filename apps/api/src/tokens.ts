@@ -6,3 +6,5 @@ export const READINESS_CHECKS = Symbol('ReadinessChecks');
 export const SHUTDOWN = Symbol('ShutdownCoordinator');
 export const PG_POOL = Symbol('PgPool');
 export const REDIS = Symbol('Redis');
+export const TEMPORAL_CLIENT = Symbol('TemporalClient');
+export const EMBEDDER = Symbol('EmbeddingProvider');

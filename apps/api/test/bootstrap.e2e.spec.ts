@@ -10,12 +10,18 @@ import { ApiFixture } from './support/api-fixture';
 
 const run = promisify(execFile);
 
-async function bootstrap(env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+async function bootstrap(
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'apps/api/src/cli/bootstrap.ts'], {
-      cwd: WORKSPACE_ROOT,
-      env: { PATH: process.env.PATH ?? '', XORB_ENV: 'test', XORB_SECRETS_DIR: '/nonexistent', ...env },
-    });
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'apps/api/src/cli/bootstrap.ts'],
+      {
+        cwd: WORKSPACE_ROOT,
+        env: { PATH: process.env.PATH ?? '', XORB_ENV: 'test', XORB_SECRETS_DIR: '/nonexistent', ...env },
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -59,10 +65,17 @@ describe('first tenant and admin', () => {
     expect(again.stdout).toMatch(/tenant acme already existed .*already existed \(password unchanged\)/);
 
     const token = await api.request('POST', '/api/v1/auth/token', {
-      body: { grant_type: 'password', tenant: 'acme', email: 'root@acme.test', password: 'a-strong-first-password' },
+      body: {
+        grant_type: 'password',
+        tenant: 'acme',
+        email: 'root@acme.test',
+        password: 'a-strong-first-password',
+      },
     });
     expect(token.status).toBe(200);
-    const me = await api.request('GET', '/api/v1/me', { key: token.json<{ access_token: string }>().access_token });
+    const me = await api.request('GET', '/api/v1/me', {
+      key: token.json<{ access_token: string }>().access_token,
+    });
     expect(me.json()).toMatchObject({ role: 'admin', tenant: { slug: 'acme', name: 'Acme Corp' } });
   });
 
@@ -93,7 +106,9 @@ describe('first tenant and admin', () => {
     });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health`);
-      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { 'x-api-key': DEV_SEED.apiKey } });
+      const me = await fetch(`http://127.0.0.1:${port}/api/v1/me`, {
+        headers: { 'x-api-key': DEV_SEED.apiKey },
+      });
       expect(me.status).toBe(200);
       expect(await me.json()).toMatchObject({ role: 'admin', tenant: { slug: 'dev' } });
       expect(service.lines.join('\n')).not.toContain(DEV_SEED.apiKey);

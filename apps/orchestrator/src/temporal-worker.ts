@@ -1,7 +1,7 @@
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { XorbConfig } from '@xorb/config-manager';
 import type { Logger } from '@xorb/observability';
-import { createActivities } from './activities';
+import type { OrchestratorActivities } from './activities';
 import { workflowSource } from './workflow-source';
 
 export interface TemporalWorkerHandle {
@@ -13,6 +13,7 @@ export interface TemporalWorkerHandle {
 export async function createTemporalWorker(
   config: XorbConfig,
   logger: Logger,
+  activities: OrchestratorActivities,
 ): Promise<TemporalWorkerHandle> {
   const connection = await NativeConnection.connect({ address: config.temporal.address });
   try {
@@ -20,8 +21,10 @@ export async function createTemporalWorker(
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      activities: createActivities(),
+      activities,
       ...workflowSource(),
+      // Checkpoints reach the server at least this often, so a retried probe resumes close to where it stopped.
+      maxHeartbeatThrottleInterval: '2 seconds',
       shutdownGraceTime: `${Math.max(1, config.shutdown.graceSeconds - 2)}s`,
     });
     logger.info(

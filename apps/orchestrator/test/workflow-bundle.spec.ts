@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { WORKFLOW_TYPES, type PingWorkflowOutput } from '@xorb/contracts';
 import { testServices } from '@xorb/testing';
-import { createActivities } from '../src/activities';
+import { echo } from '../src/activities/echo.activity';
 import { workflowSource, writeWorkflowBundle } from '../src/workflow-source';
 
 describe('prebuilt workflow bundle (the production path)', () => {
@@ -23,7 +23,7 @@ describe('prebuilt workflow bundle (the production path)', () => {
       const worker = await Worker.create({
         connection,
         taskQueue,
-        activities: createActivities(),
+        activities: { echo },
         ...source,
       });
       const client = new Client({ connection });

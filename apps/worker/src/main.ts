@@ -1,5 +1,6 @@
 import { Worker } from 'bullmq';
 import { QUEUE_NAMES } from '@xorb/contracts';
+import { queuePrefix } from '@xorb/queues';
 import { createPool, postgresReadiness } from '@xorb/db';
 import { closeServer, runService, startOpsServer } from '@xorb/observability';
 import { closeRedis, createRedisConnection, redisReadiness } from '@xorb/redis';
@@ -17,7 +18,7 @@ void runService('worker', async ({ config, logger, registry, shutdown }) => {
 
   const maintenance = new Worker(QUEUE_NAMES.maintenance, createMaintenanceProcessor(logger), {
     connection: redis,
-    prefix: config.redis.keyPrefix,
+    prefix: queuePrefix(config.redis),
     concurrency: config.workerService.concurrency,
   });
   maintenance.on('failed', (job, error) => {

@@ -10,7 +10,7 @@ describeServiceContract({
   extra: (worker) => {
     it('processes jobs from its BullMQ queue and counts them', async () => {
       const connection = { url: worker().env.REDIS_URL as string };
-      const prefix = worker().env.REDIS_KEY_PREFIX ?? 'xorb';
+      const prefix = `{${worker().env.REDIS_KEY_PREFIX}}`;
       const queue = new Queue(QUEUE_NAMES.maintenance, { connection, prefix });
       const events = new QueueEvents(QUEUE_NAMES.maintenance, { connection, prefix });
       try {

@@ -160,8 +160,9 @@ export class StallableProxy {
   /** Starts listening; returns the target URL rewritten to point at the proxy. */
   async start(): Promise<string> {
     const parsed = new URL(this.target.includes('://') ? this.target : `tcp://${this.target}`);
+    const [targetHost, targetPort] = [parsed.hostname, Number(parsed.port)];
     this.server = createServer((client) => {
-      const upstream = connect(Number(parsed.port), parsed.hostname);
+      const upstream = connect(targetPort, targetHost);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
         socket.on('close', () => this.sockets.delete(socket));

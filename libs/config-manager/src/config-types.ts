@@ -2,7 +2,8 @@ import { type XorbEnv } from './xorb-env';
 
 export type DatabaseSslMode = 'disable' | 'require' | 'verify-full';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
-export type EmbeddingsProvider = 'none' | 'openai-compatible' | 'ollama';
+/** local: feature hashing in process (no model, no network); none: findings are stored without embeddings. */
+export type EmbeddingsProvider = 'local' | 'none' | 'openai-compatible' | 'ollama';
 
 export interface DatabaseConfig {
   host: string;
@@ -73,6 +74,8 @@ export interface ScanningConfig {
   maxConcurrency: number;
   ratePerSecond: number;
   scanTimeoutSeconds: number;
+  /** A certificate expiring within this many days is a finding. */
+  tlsExpiryWarningDays: number;
   /** DNS servers ("host:port") for resolving and verifying targets; empty means the system's. */
   dnsServers: string[];
 }

@@ -49,7 +49,7 @@ describe('layer 1: built-in defaults', () => {
     });
     expect(config.apiService.bodyLimitBytes).toBe(1024 * 1024);
     expect(config.embeddings).toMatchObject({
-      provider: 'none',
+      provider: 'local',
       dimensions: 384,
       url: undefined,
       apiKey: undefined,

@@ -22,7 +22,7 @@ describe('refusing bad values, naming the variable and the reason', () => {
     ['XORB_DEV_SEED', 'on', 'must be a boolean'],
     ['LOG_LEVEL', 'verbose', 'must be one of: trace, debug, info, warn, error, fatal'],
     ['DATABASE_SSL', 'prefer', 'must be one of: disable, require, verify-full'],
-    ['EMBEDDINGS_PROVIDER', 'openai', 'must be one of: none, openai-compatible, ollama'],
+    ['EMBEDDINGS_PROVIDER', 'openai', 'must be one of: local, none, openai-compatible, ollama'],
     ['EMBEDDINGS_URL', 'ftp://models', 'must be an http:// or https:// URL'],
     ['EMBEDDINGS_DIMENSIONS', '4096', 'must be a whole number from 1 to 2000'],
     ['VAULT_ADDR', 'vault:8200', 'must be an http:// or https:// URL'],

@@ -12,3 +12,4 @@ export { withTenant, withTransaction } from './tenant-scope';
 export { encodeCursor, decodeCursor, toPage, type Cursor, type Page } from './pagination';
 export type { Queryable } from './queryable';
 export * from './repositories';
+export { assertEmbeddingDimensions, EmbeddingDimensionsMismatch } from './embedding-dimensions';

@@ -18,10 +18,7 @@ export async function createTestDatabase(prefix = 'xorb_test'): Promise<TestData
   return {
     name,
     url: url.toString(),
-    drop: () =>
-      withAdmin(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(
-        () => undefined,
-      ),
+    drop: () => dropDatabase(adminUrl, name),
   };
 }
 

@@ -6,6 +6,9 @@ import type { api } from '@xorb/contracts';
 import { createPool, insertApiKey, migrate, type Pool } from '@xorb/db';
 import { createLogger, createMetricsRegistry, ShutdownCoordinator, type Logger } from '@xorb/observability';
 import { closeRedis, createRedisConnection, type Redis } from '@xorb/redis';
+import type { Connection } from '@temporalio/client';
+import { createEmbeddingProvider } from '@xorb/embeddings';
+import { connectTemporalClient } from '@xorb/temporal';
 import { createTestDatabase, testServices, type TestDatabase } from '@xorb/testing';
 import { generateApiKey, hashApiKeySecret } from '../../src/auth/api-key-codec';
 import { createApiApp } from '../../src/create-app';
@@ -38,6 +41,7 @@ export class ApiFixture {
     readonly pool: Pool,
     readonly redis: Redis,
     private readonly database: TestDatabase,
+    private readonly temporalConnection: Connection,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<ApiFixture> {
@@ -63,6 +67,7 @@ export class ApiFixture {
     const pool = createPool(config.database, { applicationName: 'xorb-api-test', logger });
     await migrate(pool, logger);
     const redis = createRedisConnection(config.redis, { connectionName: 'xorb-api-test', logger });
+    const temporal = connectTemporalClient(config.temporal);
     const app = await createApiApp({
       config,
       logger,
@@ -71,9 +76,11 @@ export class ApiFixture {
       shutdown: new ShutdownCoordinator({ logger, graceSeconds: 5 }),
       pool,
       redis,
+      temporal: temporal.client,
+      embedder: createEmbeddingProvider(config.embeddings, { logger }),
     });
     await app.getHttpAdapter().getInstance().ready();
-    return new ApiFixture(app, config, pool, redis, database);
+    return new ApiFixture(app, config, pool, redis, database, temporal.connection);
   }
 
   /** A tenant with an admin (password sign-in) and one API key per role. */
@@ -126,6 +133,7 @@ export class ApiFixture {
   async stop(): Promise<void> {
     await this.app.close();
     await closeRedis(this.redis);
+    await this.temporalConnection.close();
     await this.pool.end();
     await this.database.drop();
   }

@@ -1,12 +1,12 @@
 import { type EmbeddingsConfig } from '../config-types';
 import { defineSecretProperty, providedSecret, type BuildContext } from './build-context';
 
-/** The embeddings provider; a URL is required unless the provider is `none`. */
+/** The embeddings provider; a URL is required for the remote ones. */
 export function buildEmbeddingsConfig(context: BuildContext): EmbeddingsConfig {
   const { settings, problems } = context;
   const provider = settings.read('EMBEDDINGS_PROVIDER');
   const url = settings.read('EMBEDDINGS_URL');
-  if (provider !== 'none' && url === undefined) {
+  if (provider !== 'none' && provider !== 'local' && url === undefined) {
     problems.add('EMBEDDINGS_URL', `is required when EMBEDDINGS_PROVIDER is ${provider}`);
   }
   const embeddings = {

@@ -28,6 +28,7 @@ export function buildScanningConfig({ settings, problems }: BuildContext): Scann
     maxConcurrency: settings.read('SCAN_MAX_CONCURRENCY'),
     ratePerSecond: settings.read('SCAN_RATE_PER_SECOND'),
     scanTimeoutSeconds: settings.read('SCAN_TIMEOUT_SECONDS'),
+    tlsExpiryWarningDays: settings.read('SCAN_TLS_EXPIRY_WARNING_DAYS'),
     dnsServers: settings.read('SCAN_DNS_SERVERS').map((server) => server.address),
   };
 }

@@ -20,7 +20,7 @@ import { type SettingDefinition } from './setting-definition';
 const HARDENED = <T extends string>(value: T) => ({ staging: value, production: value });
 const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
 const SSL_MODES: readonly DatabaseSslMode[] = ['disable', 'require', 'verify-full'];
-const EMBEDDINGS_PROVIDERS: readonly EmbeddingsProvider[] = ['none', 'openai-compatible', 'ollama'];
+const EMBEDDINGS_PROVIDERS: readonly EmbeddingsProvider[] = ['local', 'none', 'openai-compatible', 'ollama'];
 const VAULT_PATH = tokenText({
   pattern: /^(?!\/)(?!.*\/\/)(?!.*(?:^|\/)\.\.?(?:\/|$))[A-Za-z0-9_.\-/]+(?<!\/)$/,
   expectation: 'must be a path like xorb/production: letters, digits, _ . - and single inner slashes',
@@ -319,9 +319,10 @@ export const SETTINGS = {
   // embeddings
   EMBEDDINGS_PROVIDER: {
     section: 'embeddings',
-    description: 'none, openai-compatible or ollama.',
+    description:
+      'local (feature hashing in process, no model download), openai-compatible (OpenAI, NVIDIA NIM, TEI, …), ollama, or none.',
     parse: oneOf(EMBEDDINGS_PROVIDERS),
-    default: 'none',
+    default: 'local',
   },
   EMBEDDINGS_MODEL: {
     section: 'embeddings',
@@ -360,6 +361,12 @@ export const SETTINGS = {
   },
 
   // development
+  SCAN_TLS_EXPIRY_WARNING_DAYS: {
+    section: 'scanning',
+    description: 'A TLS certificate expiring within this many days is reported as a finding.',
+    parse: integerBetween(1, 365),
+    default: '30',
+  },
   SCAN_DNS_SERVERS: {
     section: 'scanning',
     description:

@@ -2,3 +2,5 @@ export * from './common';
 export * from './identity';
 export * from './targets';
 export * from './audit';
+export * from './scans';
+export * from './findings';
