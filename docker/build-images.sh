@@ -10,6 +10,7 @@
 #        XORB_BUILD_CA        CA bundle handed to npm as the BuildKit secret `ca` (default: the
 #                             system bundle when readable; "none" to build without it)
 #        XORB_DOCKER          docker client (default: /usr/bin/docker, which has BuildKit)
+#        XORB_BUILD_EXTRA_ARGS more `docker build` arguments, e.g. "--no-cache" or "--pull"
 # Labels: VERSION (package.json version), VCS_REF (git HEAD, "-dirty" when the tree has
 # changes), BUILD_DATE (the commit's date, so that rebuilds of a commit are identical),
 # SOURCE_URL (git remote origin, when there is one).
@@ -32,7 +33,7 @@ while [ "$#" -gt 0 ]; do
     --context) CONTEXT="$(cd "$2" && pwd)"; shift 2 ;;
     --log) LOG="$2"; shift 2 ;;
     --quiet) QUIET=1; shift ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build-images.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -56,6 +57,8 @@ args=(--build-arg "VERSION=${VERSION:-0.0.0-dev}" --build-arg "VCS_REF=$VCS_REF"
 [ -n "$SOURCE_URL" ] && args+=(--build-arg "SOURCE_URL=$SOURCE_URL")
 CA="${XORB_BUILD_CA:-/etc/ssl/certs/ca-certificates.crt}"
 if [ "$CA" != none ] && [ -r "$CA" ]; then args+=(--secret "id=ca,src=$CA"); fi
+# shellcheck disable=SC2206
+[ -n "${XORB_BUILD_EXTRA_ARGS:-}" ] && args+=(${XORB_BUILD_EXTRA_ARGS})
 
 "$DOCKER" version >/dev/null 2>&1 || { echo "build-images.sh: no Docker engine at ${DOCKER_HOST:-the default socket}" >&2; exit 1; }
 base="$(xorb_base_image)"

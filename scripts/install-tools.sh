@@ -205,7 +205,7 @@ cmd_install() {
     command -v curl >/dev/null && command -v unzip >/dev/null || APT_PACKAGES+=(curl unzip)
   fi
   # The Go builds run while apt works. The two builds share the module cache, so the
-  # second starts once the first is done (concurrent downloads would race for it).
+  # second starts once the first is done (two Go builds at once only compete for the CPUs).
   local t_build; t_build="$(now)"
   if [ ! -x "$COMPOSE_BIN" ] || [ ! -x "$DOCKER_CLI_BIN" ]; then
     if find_go >/dev/null; then

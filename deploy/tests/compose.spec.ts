@@ -120,6 +120,12 @@ async function validateAppConfig(
   return { code: result.code, output: result.stdout + result.stderr };
 }
 
+/** Whether apps/<app>/Dockerfile gives its images a HEALTHCHECK (the compose files rely on it). */
+async function imageHealthcheck(app: string): Promise<boolean> {
+  const dockerfile = await readFile(join(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8').catch(() => '');
+  return /^HEALTHCHECK\s+(?!NONE)/m.test(dockerfile);
+}
+
 beforeAll(async () => {
   compose = await tool('XORB_COMPOSE_BIN');
   work = await tempDir('xorb-compose');
@@ -173,10 +179,16 @@ describe('docker-compose.development.yml', () => {
     }
   });
 
-  it('has a healthcheck on every long-running service, and starts apps only once their dependencies are healthy and migrated', () => {
+  it('has a healthcheck on every long-running service, and starts apps only once their dependencies are healthy and migrated', async () => {
     for (const [name, service] of Object.entries(project.services)) {
-      if (name === 'migrate') continue;
-      expect(service.healthcheck?.test?.length, `${name} healthcheck`).toBeGreaterThan(0);
+      if (name === 'migrate') {
+        expect(service.healthcheck?.disable).toBe(true);
+      } else if ((APPS_DEV as readonly string[]).includes(name)) {
+        expect(service.healthcheck, `${name} keeps its image's HEALTHCHECK`).toBeUndefined();
+        expect(await imageHealthcheck(name.replace('-dev', ''))).toBe(true);
+      } else {
+        expect(service.healthcheck?.test?.length, `${name} healthcheck`).toBeGreaterThan(0);
+      }
     }
     for (const name of APPS_DEV) {
       expect(project.services[name]?.depends_on).toMatchObject({
@@ -334,12 +346,18 @@ describe('docker-compose.production.yml', () => {
       expect(project.services[name]?.deploy?.endpoint_mode).toBe('dnsrr');
   });
 
-  it('has healthchecks on the long-running services', () => {
+  it('has healthchecks on the long-running services', async () => {
     const without = Object.entries(project.services)
       .filter(([, service]) => !service.healthcheck?.test?.length)
       .map(([name]) => name);
-    // migrate exits when done; the Temporal UI image carries no HTTP client.
-    expect(without.sort()).toEqual(['migrate', 'temporal-ui']);
+    // The apps keep their images' HEALTHCHECK; migrate exits when done (disabled); the
+    // Temporal UI image carries no HTTP client.
+    expect(without.sort()).toEqual([...APPS_PROD, 'migrate', 'temporal-ui'].sort());
+    expect(project.services.migrate?.healthcheck?.disable).toBe(true);
+    for (const name of APPS_PROD) {
+      expect(project.services[name]?.healthcheck, name).toBeUndefined();
+      expect(await imageHealthcheck(name.replace('-prod', ''))).toBe(true);
+    }
   });
 
   it('deploys on Swarm: `docker stack config` accepts it without warnings', async () => {

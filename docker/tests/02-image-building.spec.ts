@@ -36,20 +36,23 @@ describe('2. Image building', () => {
     expect(result.code, result.stderr).toBe(0);
   });
 
-  it.each(APPS)('apps/%s/Dockerfile: the five stages, the base named once, no syntax line or heredoc', async (app) => {
-    const text = await readFile(resolve(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8');
-    const stages = [...text.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gim)].map((match) => match[2]);
-    for (const stage of STAGES) expect(stages).toContain(stage);
-    expect(stages.at(-1), 'production is the default (last) target').toBe('production');
-    expect(text).toContain(`ARG BASE_IMAGE=${baseImage()}`);
-    // Every FROM is the named base or an earlier stage: no other image is pulled.
-    for (const [, from] of text.matchAll(/^FROM\s+(\S+)/gim)) {
-      expect(['${BASE_IMAGE}', ...stages]).toContain(from);
-    }
-    expect(text).not.toMatch(/^#\s*syntax\s*=/im);
-    expect(text).not.toMatch(/<<-?\s*['"]?[A-Z]+['"]?\s*$/m);
-    expect(text).toMatch(/RUN --mount=type=cache,id=xorb-npm-cache,target=\/root\/.npm/);
-  });
+  it.each(APPS)(
+    'apps/%s/Dockerfile: the five stages, the base named once, no syntax line or heredoc',
+    async (app) => {
+      const text = await readFile(resolve(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8');
+      const stages = [...text.matchAll(/^FROM\s+(\S+)\s+AS\s+(\S+)/gim)].map((match) => match[2]);
+      for (const stage of STAGES) expect(stages).toContain(stage);
+      expect(stages.at(-1), 'production is the default (last) target').toBe('production');
+      expect(text).toContain(`ARG BASE_IMAGE=${baseImage()}`);
+      // Every FROM is the named base or an earlier stage: no other image is pulled.
+      for (const [, from] of text.matchAll(/^FROM\s+(\S+)/gim)) {
+        expect(['${BASE_IMAGE}', ...stages]).toContain(from);
+      }
+      expect(text).not.toMatch(/^#\s*syntax\s*=/im);
+      expect(text).not.toMatch(/<<-?\s*['"]?[A-Z]+['"]?\s*$/m);
+      expect(text).toMatch(/RUN --mount=type=cache,id=xorb-npm-cache,target=\/root\/.npm/);
+    },
+  );
 
   for (const app of APPS) {
     for (const target of TARGETS) {
@@ -102,7 +105,8 @@ describe('2. Image building', () => {
     for (const entry of top) {
       await cp(resolve(REPO_ROOT, entry), join(context, entry), {
         recursive: true,
-        filter: (source) => !/(^|\/)(node_modules|dist|coverage|\.nx)(\/|$)/.test(relative(REPO_ROOT, source)),
+        filter: (source) =>
+          !/(^|\/)(node_modules|dist|coverage|\.nx)(\/|$)/.test(relative(REPO_ROOT, source)),
       });
     }
     await appendFile(join(context, 'apps/worker/src/main.ts'), `\n// source-only change ${Date.now()}\n`);
@@ -142,8 +146,13 @@ describe('2. Image building', () => {
       const coverage = await mkdtemp(join(tmpdir(), 'xorb-ctr-coverage-'));
       scratch.push(coverage);
       await chmod(coverage, 0o777); // written by the container's user xorb (1000)
+      // The image's own CMD; for the api only its service-contract file, as its full suite
+      // (minutes, and run on the host by `npm test` anyway) would only repeat itself here.
+      const cmd = (await imageInfo(imageName(app, 'testing'))).Config.Cmd ?? [];
+      expect(cmd).toContain('--coverage.enabled');
       const container = await startContainer({
         image: imageName(app, 'testing'),
+        cmd: app === 'api' ? [...cmd, 'test/api.e2e.spec.ts'] : undefined,
         network: 'host',
         env: {
           XORB_TEST_PG_ADMIN_URL: services.pgAdminUrl,

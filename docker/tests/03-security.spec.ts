@@ -16,7 +16,17 @@ const SECRET_ENV = /PASSWORD|SECRET|TOKEN|API_KEY|PEPPER|PRIVATE|CREDENTIAL/i;
 const SECRET_PATH =
   /(^|\/)(\.npmrc|\.yarnrc|\.env(\.[\w-]+)?|\.netrc|\.git-credentials|id_(rsa|ed25519|ecdsa)[^/]*|[^/]+\.(pem|key|p12|pfx)|ca-certificates\.crt)$|^(root\/\.npm|run\/secrets|\.git)\//;
 const BUILD_CA = process.env.XORB_BUILD_CA ?? '/etc/ssl/certs/ca-certificates.crt';
-const DEV_TOOLS = ['typescript', 'vitest', 'vite', 'nx', 'tsx', 'esbuild', 'eslint', 'prettier', 'testcontainers'];
+const DEV_TOOLS = [
+  'typescript',
+  'vitest',
+  'vite',
+  'nx',
+  'tsx',
+  'esbuild',
+  'eslint',
+  'prettier',
+  'testcontainers',
+];
 
 /**
  * One 64-character PEM line from each certificate of the bundle that Debian's own
@@ -35,7 +45,10 @@ async function localCertificateLines(bundlePath: string): Promise<{ lines: strin
     for (const body of certificates(await readFile(file, 'utf8'))) known.add(body);
   }
   const local = certificates(bundle).filter((body) => !known.has(body));
-  return { lines: local.map((body) => body.slice(64, 128)).filter((line) => line.length === 64), size: bundle.length };
+  return {
+    lines: local.map((body) => body.slice(64, 128)).filter((line) => line.length === 64),
+    size: bundle.length,
+  };
 }
 
 /** Runs a shell command in a production image (no network); root only when asked. */
@@ -107,7 +120,9 @@ describe('3. Container security', () => {
     });
 
     it('keeps the application files owned by root and not writable by xorb', async () => {
-      const owners = await sh(app, 'find /app /usr/local/lib/xorb /usr/local/bin ! -user root', { user: '0' });
+      const owners = await sh(app, 'find /app /usr/local/lib/xorb /usr/local/bin ! -user root', {
+        user: '0',
+      });
       expect(owners.stdout.trim()).toBe('');
       const writable = await sh(app, 'find /app /usr/local /etc -writable 2>/dev/null; touch /app/main.js');
       expect(writable.stdout.trim()).toBe('');
@@ -125,9 +140,9 @@ describe('3. Container security', () => {
       expect(listing).not.toContain('/usr/local/bin/npm');
       for (const tool of DEV_TOOLS) expect(listing, tool).not.toContain(tool);
       expect(listing.some((line) => line.endsWith('.ts'))).toBe(false);
-      const manifest = JSON.parse(
-        (await sh(app, 'cat /app/node_modules/.package-lock.json')).stdout,
-      ) as { packages: Record<string, { dev?: boolean }> };
+      const manifest = JSON.parse((await sh(app, 'cat /app/node_modules/.package-lock.json')).stdout) as {
+        packages: Record<string, { dev?: boolean }>;
+      };
       expect(Object.values(manifest.packages).filter((entry) => entry.dev)).toEqual([]);
       expect(listing).toContain('main.js');
       if (app === 'orchestrator') expect(listing).toContain('workflow-bundle.js');
@@ -150,7 +165,9 @@ describe('3. Container security', () => {
       const saved = await mkdtemp(join(tmpdir(), 'xorb-ctr-layers-'));
       scratch.push(saved);
       await saveImage(image, saved);
-      const manifest = JSON.parse(await readFile(join(saved, 'manifest.json'), 'utf8')) as [{ Layers: string[] }];
+      const manifest = JSON.parse(await readFile(join(saved, 'manifest.json'), 'utf8')) as [
+        { Layers: string[] },
+      ];
       const baseLayers = (await imageInfo(baseImage())).RootFS.Layers ?? [];
       expect(info.RootFS.Layers?.slice(0, baseLayers.length)).toEqual(baseLayers);
       const ours = manifest[0].Layers.slice(baseLayers.length);
@@ -159,7 +176,9 @@ describe('3. Container security', () => {
       await mkdir(unpacked);
       for (const layer of ours) {
         const list = await runCommand('tar', ['-tf', join(saved, layer)]);
-        const suspicious = list.stdout.split('\n').filter((path) => SECRET_PATH.test(path.replace(/^\.\//, '')));
+        const suspicious = list.stdout
+          .split('\n')
+          .filter((path) => SECRET_PATH.test(path.replace(/^\.\//, '')));
         expect(suspicious, `suspicious files in layer ${layer}`).toEqual([]);
         await runCommand('tar', ['-xf', join(saved, layer), '-C', unpacked, '--exclude=.wh.*']);
       }
@@ -181,9 +200,12 @@ describe('3. Container security', () => {
         const certs = await runCommand('grep', ['-rlF', '--binary-files=text', '-f', patterns, unpacked]);
         expect(certs.stdout.trim(), 'files with certificates of the build CA bundle').toBe('');
       }
-      const sameSize = size > 0 ? await runCommand('find', [unpacked, '-type', 'f', '-size', `${size}c`]) : undefined;
+      const sameSize =
+        size > 0 ? await runCommand('find', [unpacked, '-type', 'f', '-size', `${size}c`]) : undefined;
       for (const file of sameSize?.stdout.split('\n').filter(Boolean) ?? []) {
-        expect(await readFile(file, 'utf8'), `${file} is the CA bundle`).not.toBe(await readFile(BUILD_CA, 'utf8'));
+        expect(await readFile(file, 'utf8'), `${file} is the CA bundle`).not.toBe(
+          await readFile(BUILD_CA, 'utf8'),
+        );
       }
     });
 

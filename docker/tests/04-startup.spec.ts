@@ -20,6 +20,7 @@ describe('4. Startup', () => {
 
   it.concurrent.for(APPS)(
     `%s: hardened production container is healthy and ready within ${HEALTHY_BUDGET_MS / 1000} s`,
+    { timeout: 120_000 },
     async (app, { task }) => {
       const port = await freePort();
       const container = await startContainer({
@@ -50,6 +51,5 @@ describe('4. Startup', () => {
         `${app.padEnd(12)} /health after ${seconds(toHealth)}, Docker healthy after ${seconds(toHealthy)}, /ready 200 ${seconds(toReady)} later`,
       ]);
     },
-    120_000,
   );
 });

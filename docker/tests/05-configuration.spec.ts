@@ -27,6 +27,7 @@ describe('5. Configuration integration', () => {
 
   it.concurrent.for(APPS)(
     '%s: XORB_ENV switches the profile of the same image (development starts without secrets)',
+    { timeout: 120_000 },
     async (app) => {
       const port = await freePort();
       const services = testServices();
@@ -57,11 +58,11 @@ describe('5. Configuration integration', () => {
       expect(staging.code).toBe(EXIT_BAD_CONFIG);
       expect(staging.stdout).toMatch(/is required in staging/);
     },
-    120_000,
   );
 
   it.concurrent.for(APPS)(
     '%s: reads Docker secrets at /run/secrets and *_FILE paths, and never prints them',
+    { timeout: 120_000 },
     async (app) => {
       // 1. Docker secrets at /run/secrets (a read-only bind mount, as compose/swarm do).
       const viaRunSecrets = await freePort();
@@ -93,11 +94,11 @@ describe('5. Configuration integration', () => {
         }
       }
     },
-    120_000,
   );
 
   it.concurrent.for(APPS)(
     '%s: a weak secret is refused by name, without its value',
+    { timeout: 60_000 },
     async (app) => {
       const weak = `Aa1${'x'.repeat(29)}`; // 32 characters, too little variety
       const secrets = await secretsDirectory({ postgres_password: strongSecret(), jwt_secret: weak });
@@ -114,11 +115,11 @@ describe('5. Configuration integration', () => {
         await secrets.remove();
       }
     },
-    60_000,
   );
 
   it.concurrent.for(APPS)(
     '%s: invalid configuration exits non-zero (78) naming every bad variable',
+    { timeout: 60_000 },
     async (app) => {
       const result = await runOnce({
         image: imageName(app, 'production'),
@@ -139,6 +140,5 @@ describe('5. Configuration integration', () => {
       expect(fatal?.message).toContain(PORT_VARIABLE[app]);
       expect(fatal?.message).toContain('LOG_LEVEL');
     },
-    60_000,
   );
 });

@@ -24,22 +24,29 @@ describe('7. Health endpoints', () => {
     await setup?.cleanup();
   });
 
-  it.each(APPS)('%s: the HEALTHCHECK runs node (no curl in the image) and fails when nothing answers', async (app) => {
-    const healthcheck = (await imageInfo(imageName(app, 'production'))).Config.Healthcheck;
-    expect(healthcheck?.Test).toEqual(['CMD', 'node', '/usr/local/lib/xorb/healthcheck.js']);
-    const result = await runOnce({
-      image: imageName(app, 'production'),
-      cmd: ['node', '/usr/local/lib/xorb/healthcheck.js'],
-      hardened: true,
-    });
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/unhealthy: http:\/\/127\.0\.0\.1:\d+\/health/);
-    const curl = await runOnce({ image: imageName(app, 'production'), cmd: ['sh', '-c', 'command -v curl wget'] });
-    expect(curl.stdout.trim()).toBe('');
-  });
+  it.each(APPS)(
+    '%s: the HEALTHCHECK runs node (no curl in the image) and fails when nothing answers',
+    async (app) => {
+      const healthcheck = (await imageInfo(imageName(app, 'production'))).Config.Healthcheck;
+      expect(healthcheck?.Test).toEqual(['CMD', 'node', '/usr/local/lib/xorb/healthcheck.mjs']);
+      const result = await runOnce({
+        image: imageName(app, 'production'),
+        cmd: ['node', '/usr/local/lib/xorb/healthcheck.mjs'],
+        hardened: true,
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/unhealthy: http:\/\/127\.0\.0\.1:\d+\/health/);
+      const curl = await runOnce({
+        image: imageName(app, 'production'),
+        cmd: ['sh', '-c', 'command -v curl wget'],
+      });
+      expect(curl.stdout.trim()).toBe('');
+    },
+  );
 
   it.concurrent.for(APPS)(
     '%s: healthy with the image’s own HEALTHCHECK; /health, /ready and /metrics answer; liveness ignores a lost dependency',
+    { timeout: 120_000 },
     async (app, { task }) => {
       const port = await freePort();
       const redis = new StallableProxy(testServices().redisUrl);
@@ -65,7 +72,9 @@ describe('7. Health endpoints', () => {
         };
         expect(ready.status).toBe('ready');
         expect(Object.keys(ready.checks)).toEqual(
-          expect.arrayContaining(app === 'worker' ? ['postgres', 'redis'] : ['postgres', 'redis', 'temporal']),
+          expect.arrayContaining(
+            app === 'worker' ? ['postgres', 'redis'] : ['postgres', 'redis', 'temporal'],
+          ),
         );
 
         const metrics = await httpGet(`http://127.0.0.1:${port}/metrics`);
@@ -88,6 +97,5 @@ describe('7. Health endpoints', () => {
         await redis.close();
       }
     },
-    120_000,
   );
 });

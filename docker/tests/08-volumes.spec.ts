@@ -19,6 +19,7 @@ describe('8. Volume mounts', () => {
 
   it.concurrent.for(APPS)(
     '%s: the development image reloads bind-mounted (read-only) sources on change; debugger and bash are there',
+    { timeout: 180_000 },
     async (app, { task }) => {
       // A copy of the app's sources, mounted read-only over the image's, as a developer
       // mounts the checkout (the repository itself is not modified).
@@ -57,7 +58,11 @@ describe('8. Volume mounts', () => {
       const readOnly = await container.exec(['touch', `/workspace/apps/${app}/src/written-by-container`]);
       expect(readOnly.code).not.toBe(0);
       expect(readOnly.stderr).toMatch(/Read-only file system/);
-      const bash = await container.exec(['/bin/bash', '-c', 'echo "$BASH_VERSION"; id -un; ps -o comm= -p 1']);
+      const bash = await container.exec([
+        '/bin/bash',
+        '-c',
+        'echo "$BASH_VERSION"; id -un; ps -o comm= -p 1',
+      ]);
       expect(bash.stdout).toMatch(/^5\.\d+/);
       expect(bash.stdout).toContain('xorb');
       expect(bash.stdout).toContain('dumb-init');
@@ -65,31 +70,33 @@ describe('8. Volume mounts', () => {
         `${app.padEnd(12)} first /health after ${seconds(toFirstHealth)}, reload visible ${seconds(toReload)} after the edit`,
       ]);
     },
-    180_000,
   );
 
-  it.each(APPS)('%s: read-only mounts (secrets) stay read-only; the read-only root only writes to /tmp', async (app) => {
-    const secrets = await secretsDirectory({ jwt_secret: 'not-used-here' });
-    try {
-      const result = await runOnce({
-        image: imageName(app, 'production'),
-        hardened: true,
-        binds: [`${secrets.path}:/run/secrets:ro`],
-        cmd: [
-          '/bin/sh',
-          '-c',
-          'cat /run/secrets/jwt_secret >/dev/null && echo read; ' +
-            'echo x > /run/secrets/jwt_secret 2>&1 || echo refused-secret; ' +
-            'echo x > /app/new 2>&1 || echo refused-app; echo x > /tmp/new && echo wrote-tmp',
-        ],
-      });
-      expect(result.stdout).toContain('read');
-      expect(result.stdout).toContain('refused-secret');
-      expect(result.stdout).toContain('refused-app');
-      expect(result.stdout).toContain('wrote-tmp');
-      expect(result.stderr).toMatch(/Read-only file system/);
-    } finally {
-      await secrets.remove();
-    }
-  });
+  it.each(APPS)(
+    '%s: read-only mounts (secrets) stay read-only; the read-only root only writes to /tmp',
+    async (app) => {
+      const secrets = await secretsDirectory({ jwt_secret: 'not-used-here' });
+      try {
+        const result = await runOnce({
+          image: imageName(app, 'production'),
+          hardened: true,
+          binds: [`${secrets.path}:/run/secrets:ro`],
+          cmd: [
+            '/bin/sh',
+            '-c',
+            'cat /run/secrets/jwt_secret >/dev/null && echo read; ' +
+              'echo x > /run/secrets/jwt_secret 2>&1 || echo refused-secret; ' +
+              'echo x > /app/new 2>&1 || echo refused-app; echo x > /tmp/new && echo wrote-tmp',
+          ],
+        });
+        expect(result.stdout).toContain('read');
+        expect(result.stdout).toContain('refused-secret');
+        expect(result.stdout).toContain('refused-app');
+        expect(result.stdout).toContain('wrote-tmp');
+        expect(result.stderr).toMatch(/Read-only file system/);
+      } finally {
+        await secrets.remove();
+      }
+    },
+  );
 });

@@ -30,6 +30,7 @@ describe('9. Graceful shutdown', () => {
 
   it.concurrent.for(APPS)(
     `%s: docker stop drains the request in flight and exits 0 well inside ${STOP_TIMEOUT_SECONDS} s`,
+    { timeout: 120_000 },
     async (app, { task }) => {
       const port = await freePort();
       const redis = new StallableProxy(testServices().redisUrl);
@@ -79,6 +80,5 @@ describe('9. Graceful shutdown', () => {
         await redis.close();
       }
     },
-    120_000,
   );
 });

@@ -28,9 +28,16 @@ export default class ContainerSummaryReporter implements Reporter {
       const tests = [...module.children.allTests()];
       for (const test of tests) {
         const state = test.result().state;
-        if (state === 'passed') (result.passed += 1), (passed += 1);
-        else if (state === 'failed') (result.failed += 1), (failed += 1);
-        else (result.skipped += 1), (skipped += 1);
+        if (state === 'passed') {
+          result.passed += 1;
+          passed += 1;
+        } else if (state === 'failed') {
+          result.failed += 1;
+          failed += 1;
+        } else {
+          result.skipped += 1;
+          skipped += 1;
+        }
         for (const entry of test.meta().xorb ?? []) reports.push(entry);
       }
       if (module.state() === 'failed' && !tests.some((test) => test.result().state === 'failed')) {
@@ -43,7 +50,10 @@ export default class ContainerSummaryReporter implements Reporter {
 
     const out: string[] = ['', '🔧 XORB Container Test Suite', '='.repeat(60), '📊 Test Results:'];
     let categoriesPassed = 0;
-    const names = [...CATEGORIES, ...[...results.keys()].filter((name) => !CATEGORIES.includes(name as never))];
+    const names = [
+      ...CATEGORIES,
+      ...[...results.keys()].filter((name) => !CATEGORIES.includes(name as never)),
+    ];
     for (const name of names) {
       const result = results.get(name);
       if (!result) {

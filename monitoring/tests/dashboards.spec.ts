@@ -6,16 +6,18 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { stringify } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '@xorb/config-manager';
 import { MAINTENANCE_JOBS, QUEUE_NAMES } from '@xorb/contracts';
+import { queuePrefix } from '@xorb/queues';
 import {
   createTestDatabase,
   freePort,
   ServiceProcess,
   testServices,
-  waitForHttp,
   type TestDatabase,
   type XorbApp,
 } from '@xorb/testing';
+import { waitUntilServing } from '../../deploy/tests/support/services';
 import { run, tempDir, tool, ToolProcess, waitFor } from '../../deploy/tests/support/tools';
 import {
   allPanels,
@@ -195,14 +197,16 @@ describe('dashboard PromQL against a real Prometheus that scraped the running se
     }
     await Promise.all(
       (['api', 'orchestrator', 'worker'] as const).map((app) =>
-        waitForHttp(`http://127.0.0.1:${ports[app]}/health`),
+        waitUntilServing(processes[app] as ServiceProcess, `http://127.0.0.1:${ports[app]}/health`),
       ),
     );
 
+    // The worker's own view of the queue: its configuration and the shared key prefix.
+    const workerConfig = await loadConfig({ env, secretsDir: join(work.path, 'no-secrets') });
     redis = new Redis(services.redisUrl, { maxRetriesPerRequest: null });
     queue = new Queue(QUEUE_NAMES.maintenance, {
       connection: redis,
-      prefix: env.REDIS_KEY_PREFIX,
+      prefix: queuePrefix(workerConfig.redis),
       defaultJobOptions: { removeOnComplete: true, removeOnFail: true, attempts: 1 },
     });
     traffic = generateTraffic();

@@ -4,13 +4,7 @@ import { chmod, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createTestDatabase,
-  ServiceProcess,
-  testServices,
-  waitForHttp,
-  type TestDatabase,
-} from '@xorb/testing';
+import { createTestDatabase, ServiceProcess, testServices, type TestDatabase } from '@xorb/testing';
 import {
   freePortOn,
   generateSecrets,
@@ -20,6 +14,7 @@ import {
   ToolProcess,
   waitFor,
 } from '../../deploy/tests/support/tools';
+import { waitUntilServing } from '../../deploy/tests/support/services';
 import { TestDnsServer } from './support/dns-server';
 import { headerCount, send, type ClientResponse } from './support/http-client';
 import { renderNginx } from './support/render-nginx';
@@ -194,7 +189,9 @@ beforeAll(async () => {
   });
 
   await Promise.all(
-    [...replicas.values()].map((replica) => waitForHttp(`http://${replica.address}:${apiPort}/health`)),
+    [...replicas.values()].map((replica) =>
+      waitUntilServing(replica.process, `http://${replica.address}:${apiPort}/health`),
+    ),
   );
   await waitFor(
     'nginx on https',
@@ -391,7 +388,7 @@ describe('nginx failover and re-resolution', () => {
 
   it('sends traffic to a new replica once DNS lists it, without a reload (scale up)', async () => {
     const added = startReplica(SCALED_REPLICA);
-    await waitForHttp(`http://${SCALED_REPLICA}:${apiPort}/health`);
+    await waitUntilServing(added.process, `http://${SCALED_REPLICA}:${apiPort}/health`);
     const queriesBefore = dns.queriesFor('api');
     dns.set('api', ['127.0.0.2', '127.0.0.4', SCALED_REPLICA]);
     await sleep(RESOLVER_VALID_SECONDS * 1000 + 500);

@@ -49,6 +49,36 @@ describeServiceContract({
       expect(api().process.lines.join('\n')).not.toContain('super-secret-token');
     });
 
+    it('answers 503 with Retry-After, never 500, while Postgres or Redis is unreachable', async () => {
+      const { baseUrl, dependencies } = api();
+      const key = 'xorb_0123456789ab_' + 'A'.repeat(43);
+      for (const [dependency, request] of [
+        ['postgres', () => fetch(`${baseUrl}/api/v1/me`, { headers: { 'x-api-key': key } })],
+        [
+          'redis',
+          () =>
+            fetch(`${baseUrl}/api/v1/auth/token`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ grant_type: 'api_key', api_key: key }),
+            }),
+        ],
+      ] as const) {
+        await dependencies.cut(dependency);
+        try {
+          const response = await request();
+          expect(response.status, `${dependency}: ${await response.clone().text()}`).toBe(503);
+          expect(response.headers.get('retry-after')).toBeTruthy();
+          expect((await response.json()) as { detail: string }).toMatchObject({
+            detail: expect.stringContaining(dependency),
+          });
+        } finally {
+          await dependencies.restore(dependency);
+        }
+      }
+      await waitForHttp(`${baseUrl}/ready`, 200, 60_000);
+    }, 90_000);
+
     it('counts requests by route template in http_requests_total', async () => {
       const text = await (await fetch(`${api().baseUrl}/metrics`)).text();
       expect(text).toMatch(

@@ -1,10 +1,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { QUEUE_NAMES } from '@xorb/contracts';
 import { queuePrefix } from '@xorb/queues';
-import { freePort, ServiceProcess, testServices, waitForHttp } from '@xorb/testing';
+import { freePort, ServiceProcess, testServices, waitForHttp, WORKSPACE_ROOT } from '@xorb/testing';
 import { ApiFixture, type SeededTenant } from './support/api-fixture';
 import { LoopbackTargets } from './support/loopback-services';
 
@@ -41,6 +45,24 @@ const EXPECTED_CHECKS = (targets: LoopbackTargets) =>
     `tls.certificate-expiring@${targets.https.port}`,
     `tls.certificate-self-signed@${targets.https.port}`,
   ].sort();
+
+/**
+ * With XORB_RECORD_HISTORIES=1, saves the workflow's history for the orchestrator's
+ * replay tests (apps/orchestrator/test/histories), which guard workflow determinism.
+ */
+async function recordHistory(workflowId: string, name: string): Promise<void> {
+  if (process.env.XORB_RECORD_HISTORIES !== '1') return;
+  const connection = await Connection.connect({ address: testServices().temporalAddress });
+  try {
+    const history = await new Client({ connection }).workflow.getHandle(workflowId).fetchHistory();
+    await writeFile(
+      join(WORKSPACE_ROOT, 'apps/orchestrator/test/histories', `${name}.json`),
+      `${historyToJSON(history)}\n`,
+    );
+  } finally {
+    await connection.close();
+  }
+}
 
 /** A port that counts connections: proof of which probes happened, and when. */
 async function canary(): Promise<{ port: number; hits: number[]; server: Server }> {
@@ -161,6 +183,7 @@ describe('scans end to end', () => {
     }
     expect(found.find((finding) => finding.check_id === 'redis.unauthenticated')?.severity).toBe('critical');
 
+    await recordHistory(scan.id, 'scan-completed');
     const producers = {
       reports: new Queue(QUEUE_NAMES.reports, {
         connection: { url: testServices().redisUrl },
@@ -243,6 +266,7 @@ describe('scans end to end', () => {
         (await api.request('POST', `/api/v1/scans/${accepted.id}/cancel`, { key: tenant.keys.analyst }))
           .status,
       ).toBe(409);
+      await recordHistory(accepted.id, 'scan-cancelled');
     } finally {
       watch.server.close();
     }

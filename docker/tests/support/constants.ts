@@ -10,7 +10,10 @@ export const TARGETS = ['development', 'production', 'testing'] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** The config-manager variables and defaults of each app's HTTP port and bind address. */
-export const APP_PORT = { api: 8000, orchestrator: 8001, worker: 8002 } as const satisfies Record<App, number>;
+export const APP_PORT = { api: 8000, orchestrator: 8001, worker: 8002 } as const satisfies Record<
+  App,
+  number
+>;
 export const PORT_VARIABLE = {
   api: 'API_PORT',
   orchestrator: 'ORCHESTRATOR_PORT',

@@ -19,8 +19,9 @@ export interface RedisConnectionOptions {
 export function createRedisConnection(redis: XorbConfig['redis'], options: RedisConnectionOptions): Redis {
   const connection = new Redis(redis.getUrl(), {
     connectionName: options.connectionName,
+    // Commands wait for a (re)connection; request-path ones give up after 3 retries instead of hanging.
     maxRetriesPerRequest: options.blocking ? null : 3,
-    enableOfflineQueue: options.blocking ?? false,
+    enableOfflineQueue: true,
     lazyConnect: false,
     retryStrategy: (attempt) => Math.min(attempt * 200, 5_000),
   });

@@ -6,8 +6,8 @@ const CLASS_IN = 1;
 /**
  * A tiny authoritative DNS server on 127.0.0.1 (UDP) standing in for Docker's embedded
  * DNS: it answers A queries for the names it was given, with a list of addresses that a
- * test can change at any time (replicas added, removed, restarted), and NXDOMAIN for any
- * other name. It never forwards a query anywhere.
+ * test can change at any time (replicas added, removed, restarted), rotated from one
+ * answer to the next, and NXDOMAIN for any other name. It never forwards a query anywhere.
  */
 export class TestDnsServer {
   private readonly records = new Map<string, string[]>();
@@ -68,7 +68,11 @@ export class TestDnsServer {
     this.queries.push({ name, type, at: Date.now() });
 
     const addresses = this.records.get(name);
-    const answers = addresses && type === TYPE_A && klass === CLASS_IN ? addresses : [];
+    // Like Docker's embedded DNS, which shuffles the addresses of a name: each answer
+    // starts one address further (DNS round robin).
+    const rotation = this.queries.length % Math.max(addresses?.length ?? 1, 1);
+    const ordered = addresses ? [...addresses.slice(rotation), ...addresses.slice(0, rotation)] : [];
+    const answers = type === TYPE_A && klass === CLASS_IN ? ordered : [];
     const header = Buffer.alloc(12);
     header.writeUInt16BE(query.readUInt16BE(0), 0); // id
     const recursionDesired = query.readUInt16BE(2) & 0x0100;

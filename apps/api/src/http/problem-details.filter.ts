@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '@xorb/observability';
 import { LOGGER } from '../tokens';
 import { problem, PROBLEM_CONTENT_TYPE, type ProblemDetails } from './problem-details';
+import { unavailableDependency } from './dependency-errors';
 import { ProblemException } from './problem.exception';
 
 /**
@@ -21,6 +22,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const body = this.toProblem(exception, request);
     if (exception instanceof ProblemException) void reply.headers(exception.headers);
+    if (body.status === 503 && !reply.hasHeader('retry-after')) void reply.header('retry-after', '5');
     void reply.status(body.status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
   }
 
@@ -37,6 +39,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     }
     const clientError = fastifyClientError(exception);
     if (clientError) return problem(clientError.status, clientError.detail, context);
+    const dependency = unavailableDependency(exception);
+    if (dependency) {
+      this.logger.warn(
+        { request_id: context.request_id, dependency, error: describe(exception) },
+        'Dependency unavailable',
+      );
+      return problem(503, `A dependency (${dependency}) is unavailable; retry shortly`, context);
+    }
     this.logger.error({ request_id: context.request_id, error: exception }, 'Unhandled error');
     return problem(500, 'An unexpected error occurred; quote the request id when reporting it.', context);
   }
@@ -62,4 +72,8 @@ function fastifyClientError(error: unknown): { status: number; detail: string } 
   if (code === 'FST_ERR_CTP_BODY_TOO_LARGE')
     return { status: 413, detail: 'Request body is larger than the configured limit (API_BODY_LIMIT)' };
   return { status: statusCode, detail: message ?? 'Bad request' };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type Client, ScheduleNotFoundError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, ScheduleNotFoundError } from '@temporalio/client';
 import type { z } from 'zod';
 import type { XorbConfig } from '@xorb/config-manager';
 import { WORKFLOW_TYPES, type api, type ScanWorkflowInput } from '@xorb/contracts';
@@ -71,19 +71,7 @@ export class SchedulesService {
           memo: { tenantId, targetId },
         });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
-        if (/invalid|cron|parse/i.test(message)) {
-          throw new ProblemException(400, `Invalid request: cron ${message}`, {
-            title: 'Invalid request',
-            errors: [{ field: 'cron', message }],
-          });
-        }
-        throw new ProblemException(
-          503,
-          'Scan orchestration is unavailable right now; retry shortly',
-          {},
-          { 'retry-after': '5' },
-        );
+        throw scheduleCreationProblem(error);
       }
       await this.audit.record(client, context, {
         action: 'schedule.create',
@@ -149,6 +137,26 @@ export class SchedulesService {
       created_at: row.created_at.toISOString(),
     };
   }
+}
+
+const GRPC_INVALID_ARGUMENT = 3;
+
+/** The SDK refuses a bad cron with a TypeError, the server with INVALID_ARGUMENT; anything else is an outage. */
+function scheduleCreationProblem(error: unknown): ProblemException {
+  const invalid =
+    error instanceof TypeError || (isGrpcServiceError(error) && error.code === GRPC_INVALID_ARGUMENT);
+  if (!invalid)
+    return new ProblemException(
+      503,
+      'Scan orchestration is unavailable right now; retry shortly',
+      {},
+      { 'retry-after': '5' },
+    );
+  const message = (error as Error).message;
+  return new ProblemException(400, `Invalid request: cron ${message}`, {
+    title: 'Invalid request',
+    errors: [{ field: 'cron', message }],
+  });
 }
 
 function targetNotFound(id: string): ProblemException {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Writable } from 'node:stream';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type XorbConfig } from '@xorb/config-manager';
 import type { api } from '@xorb/contracts';
@@ -59,11 +58,8 @@ export class ApiFixture {
       },
       secretsDir: '/nonexistent',
     });
-    const logger: Logger = createLogger({
-      service: 'api',
-      level: 'silent',
-      destination: new Writable({ write: (_c, _e, cb) => cb() }),
-    });
+    // Errors only: a 500 in a test then shows its cause in the test output.
+    const logger: Logger = createLogger({ service: 'api', level: 'error', destination: process.stderr });
     const pool = createPool(config.database, { applicationName: 'xorb-api-test', logger });
     await migrate(pool, logger);
     const redis = createRedisConnection(config.redis, { connectionName: 'xorb-api-test', logger });

@@ -1,10 +1,9 @@
-'use strict';
 // HEALTHCHECK of every XORB image (slim images have no curl): GET /health on the
 // container's own port. Exit 0 when it answers 200, 1 otherwise (Docker's contract).
 //   port: HEALTHCHECK_PORT, else <APP>_PORT (API_PORT, ORCHESTRATOR_PORT, WORKER_PORT),
 //         else the app's default (8000, 8001, 8002); the app comes from XORB_APP.
 //   host: HEALTHCHECK_HOST, else <APP>_HOST when it names one address, else 127.0.0.1.
-const http = require('node:http');
+import http from 'node:http';
 
 const DEFAULT_PORTS = { api: 8000, orchestrator: 8001, worker: 8002 };
 const app = (process.env.XORB_APP || 'api').toLowerCase();
