@@ -316,7 +316,10 @@ describe('nginx balancing over the API replicas', () => {
     expect(byApi.size).toBe(150);
     const lines = nginxLines(ids);
     expect(lines).toHaveLength(150);
-    for (const line of lines) expect(line.upstream_addr).toBe(`${byApi.get(line.request_id)}:${apiPort}`);
+    for (const line of lines) {
+      expect(line.upstream_addr).toBe(`${byApi.get(line.request_id)}:${apiPort}`);
+      expect(line.ip, 'nginx sees the client address').toBe(CLIENT.spread);
+    }
     const counts = countBy([...byApi.values()]);
     console.info('[nginx] 150 requests per replica:', Object.fromEntries(counts));
     for (const address of REPLICAS) expect(counts.get(address) ?? 0).toBeGreaterThanOrEqual(20);
