@@ -7,6 +7,7 @@
 #   - any other command (sh, node -e ..., vitest ...): run it as given.
 set -eu
 
+# shellcheck disable=SC3028 # Docker sets HOSTNAME (the container id)
 warn() { # one JSON log line on stderr, in the services' log shape
   printf '{"level":"WARN","timestamp":"%s","service":"%s","container_id":"%s","message":"%s"}\n' \
     "$(date -u +%Y-%m-%dT%H:%M:%S.000Z)" "${XORB_APP:-xorb}" "${HOSTNAME:-}" "$1" >&2

@@ -147,6 +147,7 @@ build_rootfs() {
   ln -s ../lib/node_modules/npm/bin/npm-cli.js "$root/usr/local/bin/npm"
   ln -s ../lib/node_modules/npm/bin/npx-cli.js "$root/usr/local/bin/npx"
   # Runs `node` when the command is an option or a script, as upstream's entrypoint does.
+  # shellcheck disable=SC2016 # written literally into the script
   printf '%s\n' '#!/bin/sh' 'set -e' \
     'if [ "${1#-}" != "${1}" ] || [ -z "$(command -v "${1}")" ] || { [ -f "${1}" ] && ! [ -x "${1}" ]; }; then' \
     '  set -- node "$@"' 'fi' 'exec "$@"' > "$root/usr/local/bin/docker-entrypoint.sh"
@@ -176,6 +177,7 @@ fi
 # --- 2. import, then the image configuration of the official image ------------------
 ROOTFS_IMAGE="xorb-standin/rootfs:$RECIPE"
 "$DOCKER" import "$ROOTFS_TAR" "$ROOTFS_IMAGE" >/dev/null
+# shellcheck disable=SC2016,SC1003 # a Dockerfile, written literally
 printf '%s\n' \
   'ARG ROOTFS_IMAGE' \
   'FROM ${ROOTFS_IMAGE}' \

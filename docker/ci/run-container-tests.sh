@@ -56,5 +56,8 @@ fi
 step "suite"
 rc=0
 node_modules/.bin/vitest run --config docker/tests/vitest.config.mts "$@" || rc=$?
+
+# Rebuilt tags leave their previous images dangling: drop ours (label io.xorb.app) only.
+"$DOCKER" image prune -f --filter dangling=true --filter label=io.xorb.app >/dev/null 2>&1 || true
 step "done (exit $rc)"
 exit "$rc"

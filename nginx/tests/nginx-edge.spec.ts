@@ -43,6 +43,8 @@ const CLIENT = {
 };
 /** How long nginx caches a DNS answer in this test (production: 10s). */
 const RESOLVER_VALID_SECONDS = 1;
+/** nginx's clock ticks in whole seconds: an answer may be used up to a second past `valid`. */
+const RESOLVER_EXPIRY_MS = (RESOLVER_VALID_SECONDS + 1) * 1000 + 500;
 
 interface Replica {
   address: string;
@@ -98,6 +100,25 @@ function answeredBy(requestIds: readonly string[]): Map<string, string> {
     }
   }
   return found;
+}
+
+/**
+ * nginx and the API write their access log lines just after answering: wait until
+ * `count` lines of each are there (or fail with what was found).
+ */
+async function logged(
+  requestIds: readonly string[],
+  count = { nginx: requestIds.length, api: requestIds.length },
+) {
+  return waitFor(
+    `${count.nginx} nginx and ${count.api} API log lines`,
+    async () => {
+      const lines = nginxLines(requestIds);
+      const byApi = answeredBy(requestIds);
+      return lines.length >= count.nginx && byApi.size >= count.api ? { lines, byApi } : undefined;
+    },
+    5_000,
+  );
 }
 
 function countBy<T>(items: readonly T[]): Map<T, number> {
@@ -292,7 +313,8 @@ describe('nginx exposes the API and nothing else', () => {
     expect(response.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(response.body)).toMatchObject({ status: 404, request_id: requestId });
     expect(response.body).not.toContain('process_cpu');
-    expect(nginxLines([requestId])).toEqual([expect.objectContaining({ upstream_addr: '' })]);
+    const { lines } = await logged([requestId], { nginx: 1, api: 0 });
+    expect(lines).toEqual([expect.objectContaining({ upstream_addr: '' })]);
     expect(answeredBy([requestId]).size).toBe(0);
   });
 
@@ -312,9 +334,8 @@ describe('nginx balancing over the API replicas', () => {
     const responses = await paced(150, CLIENT.spread);
     expect(responses.map((response) => response.status)).toEqual(responses.map(() => 404));
     const ids = responses.map(requestIdOf);
-    const byApi = answeredBy(ids);
+    const { lines, byApi } = await logged(ids);
     expect(byApi.size).toBe(150);
-    const lines = nginxLines(ids);
     expect(lines).toHaveLength(150);
     for (const line of lines) {
       expect(line.upstream_addr).toBe(`${byApi.get(line.request_id)}:${apiPort}`);
@@ -349,9 +370,8 @@ describe('nginx rate limits at the edge', () => {
       expect(response.headers['retry-after']).toBe('1');
       expect(JSON.parse(response.body)).toMatchObject({ status: 429, title: 'Too Many Requests' });
     }
-    await sleep(500); // the API writes its access log after answering
+    await logged(passed.map(requestIdOf));
     expect(answeredBy(limited.map(requestIdOf)).size).toBe(0);
-    expect(answeredBy(passed.map(requestIdOf)).size).toBe(passed.length);
 
     // Another client is not affected, and the flooding one recovers.
     expect((await https('/api/v1/edge-test/other', CLIENT.tls)).status).toBe(404);
@@ -377,10 +397,10 @@ describe('nginx failover and re-resolution', () => {
     const statuses = countBy(responses.map((response) => response.status));
     expect(Object.fromEntries(statuses)).toEqual({ 404: 60 });
     const ids = responses.map(requestIdOf);
-    const byApi = answeredBy(ids);
+    const { lines, byApi } = await logged(ids);
     expect(byApi.size).toBe(60);
     expect([...byApi.values()]).not.toContain('127.0.0.3');
-    const retried = nginxLines(ids).filter((line) => line.upstream_addr.includes(','));
+    const retried = lines.filter((line) => line.upstream_addr.includes(','));
     for (const line of retried) expect(line.upstream_addr.startsWith(`127.0.0.3:${apiPort}, `)).toBe(true);
     const latencies = responses.map((response) => response.ms).sort((a, b) => a - b);
     console.info(
@@ -394,10 +414,10 @@ describe('nginx failover and re-resolution', () => {
     await waitUntilServing(added.process, `http://${SCALED_REPLICA}:${apiPort}/health`);
     const queriesBefore = dns.queriesFor('api');
     dns.set('api', ['127.0.0.2', '127.0.0.4', SCALED_REPLICA]);
-    await sleep(RESOLVER_VALID_SECONDS * 1000 + 500);
+    await sleep(RESOLVER_EXPIRY_MS);
 
     const responses = await paced(60, CLIENT.scale);
-    const byApi = answeredBy(responses.map(requestIdOf));
+    const { byApi } = await logged(responses.map(requestIdOf));
     const counts = countBy([...byApi.values()]);
     console.info('[nginx] after scaling to a new replica:', Object.fromEntries(counts));
     expect(byApi.size).toBe(60);
@@ -408,15 +428,21 @@ describe('nginx failover and re-resolution', () => {
 
   it('answers 502 as problem+json when no replica is reachable', async () => {
     dns.set('api', [DEAD_ADDRESS]);
-    await sleep(RESOLVER_VALID_SECONDS * 1000 + 500);
+    await sleep(RESOLVER_EXPIRY_MS);
     try {
-      const response = await https('/api/v1/edge-test/nobody', CLIENT.scale);
-      expect(response.status).toBe(502);
+      const response = await waitFor(
+        'nginx to re-resolve to the dead address',
+        async () => {
+          const answer = await https('/api/v1/edge-test/nobody', CLIENT.scale);
+          return answer.status === 502 ? answer : undefined;
+        },
+        5_000,
+      );
       expect(response.headers['content-type']).toBe('application/problem+json');
       expect(JSON.parse(response.body)).toMatchObject({ status: 502, title: 'Bad Gateway' });
     } finally {
       dns.set('api', ['127.0.0.2', '127.0.0.4', SCALED_REPLICA]);
-      await sleep(RESOLVER_VALID_SECONDS * 1000 + 500);
+      await sleep(RESOLVER_EXPIRY_MS);
     }
   });
 });

@@ -30,6 +30,7 @@ import {
   LOGGER,
   METRICS_SOURCE,
   PG_POOL,
+  PRODUCERS,
   READINESS_CHECKS,
   REDIS,
   SHUTDOWN,
@@ -41,6 +42,11 @@ import { SchedulesController } from './scans/schedules.controller';
 import { SchedulesService } from './scans/schedules.service';
 import { FindingsController } from './findings/findings.controller';
 import { FindingsService } from './findings/findings.service';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsService } from './reports/reports.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
+import type { Producers } from '@xorb/queues';
 
 /** What the composition root (main.ts, or a test) provides to the API. */
 export interface ApiDependencies {
@@ -54,6 +60,7 @@ export interface ApiDependencies {
   /** Defaults to this process's registry; cluster workers pass the aggregated source. */
   metrics?: MetricsSource;
   temporal: Client;
+  producers: Producers;
   /** Undefined when EMBEDDINGS_PROVIDER is none. */
   embedder: EmbeddingProvider | undefined;
 }
@@ -74,6 +81,8 @@ export class AppModule {
         SchedulesController,
         ScansController,
         FindingsController,
+        ReportsController,
+        WebhooksController,
         AuditController,
       ],
       providers: [
@@ -85,6 +94,7 @@ export class AppModule {
         { provide: PG_POOL, useValue: dependencies.pool },
         { provide: REDIS, useValue: redis },
         { provide: TEMPORAL_CLIENT, useValue: dependencies.temporal },
+        { provide: PRODUCERS, useValue: dependencies.producers },
         { provide: EMBEDDER, useValue: dependencies.embedder ?? null },
         {
           provide: RATE_LIMITER,
@@ -101,6 +111,8 @@ export class AppModule {
         ScansService,
         SchedulesService,
         FindingsService,
+        ReportsService,
+        WebhooksService,
         // Guards run in this order: who is calling, then how often.
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: RateLimitGuard },

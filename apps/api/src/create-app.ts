@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { mountQueueDashboard } from './admin/queue-dashboard';
 import { AppModule, type ApiDependencies } from './app.module';
+import { AuthService } from './auth/auth.service';
 import { observeRequests } from './http/request-observer';
 import { addSecurityHeaders } from './http/security-headers';
 import { NestLoggerAdapter } from './nest-logger';
@@ -33,6 +35,7 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestF
   });
   observeRequests(fastify, logger, registry);
   addSecurityHeaders(fastify, { hsts: config.env === 'production' || config.env === 'staging' });
+  await mountQueueDashboard(fastify, dependencies.producers, app.get(AuthService));
   app.enableCors({
     origin: config.apiService.corsOrigins.length > 0 ? config.apiService.corsOrigins : false,
   });

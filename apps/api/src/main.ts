@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { connectTemporalClient, temporalReadiness } from '@xorb/temporal';
 import { createPool, postgresReadiness } from '@xorb/db';
 import { createEmbeddingProvider } from '@xorb/embeddings';
+import { closeProducers, openProducers } from '@xorb/queues';
 import { runService } from '@xorb/observability';
 import { closeRedis, createRedisConnection, redisReadiness } from '@xorb/redis';
 import { clusterMetrics, localMetrics } from './cluster/metrics-source';
@@ -16,6 +17,7 @@ void runService('api', async (context) => {
   const pool = createPool(config.database, { applicationName: 'xorb-api', logger });
   const redis = createRedisConnection(config.redis, { connectionName: 'xorb-api', logger });
   const temporal = connectTemporalClient(config.temporal);
+  const producers = openProducers(config.redis, redis, logger);
 
   if (config.development.seed) {
     const seeded = await seedDevelopmentTenant(pool, config.security.apiKeyPepper);
@@ -33,6 +35,7 @@ void runService('api', async (context) => {
     pool,
     redis,
     temporal: temporal.client,
+    producers,
     embedder: createEmbeddingProvider(config.embeddings, { logger, registry }),
     metrics: cluster.isWorker ? clusterMetrics(registry) : localMetrics(registry),
     checks: [postgresReadiness(pool), redisReadiness(redis), temporalReadiness(temporal.connection)],
@@ -40,6 +43,7 @@ void runService('api', async (context) => {
   // Registered in the order they run: stop serving (in-flight requests finish), then close clients.
   shutdown.register('http server', () => app.close());
   shutdown.register('temporal client', () => temporal.connection.close());
+  shutdown.register('queue producers', () => closeProducers(producers));
   shutdown.register('redis', () => closeRedis(redis));
   shutdown.register('postgres pool', () => pool.end());
 

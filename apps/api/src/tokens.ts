@@ -8,3 +8,4 @@ export const PG_POOL = Symbol('PgPool');
 export const REDIS = Symbol('Redis');
 export const TEMPORAL_CLIENT = Symbol('TemporalClient');
 export const EMBEDDER = Symbol('EmbeddingProvider');
+export const PRODUCERS = Symbol('QueueProducers');

@@ -184,16 +184,20 @@ describe('scans end to end', () => {
     expect(found.find((finding) => finding.check_id === 'redis.unauthenticated')?.severity).toBe('critical');
 
     await recordHistory(scan.id, 'scan-completed');
-    const producers = {
-      reports: new Queue(QUEUE_NAMES.reports, {
-        connection: { url: testServices().redisUrl },
-        prefix: queuePrefix(api.config.redis),
-      }),
-    };
+    const reports = await api.request('GET', `/api/v1/reports?limit=10`, { key: tenant.keys.viewer });
+    expect(reports.status).toBe(200);
+    const queue = new Queue(QUEUE_NAMES.reports, {
+      connection: { url: testServices().redisUrl },
+      prefix: queuePrefix(api.config.redis),
+    });
     try {
-      expect(await producers.reports.getJob(`scan-report:${scan.id}:json`)).toBeTruthy();
+      const report = reports
+        .json<{ items: Array<{ id: string; scan_id: string; format: string }> }>()
+        .items.find((item) => item.scan_id === scan.id);
+      expect(report?.format).toBe('json');
+      expect(await queue.getJob(`report.${report?.id}`)).toBeTruthy();
     } finally {
-      await producers.reports.close();
+      await queue.close();
     }
   }, 120_000);
 

@@ -11,7 +11,11 @@ import type { FindingDraft } from '@xorb/scanner';
 import { createTestDatabase, type TestDatabase } from '@xorb/testing';
 import { persistFindings } from '../src/activities/persist-findings.activity';
 
-const logger = createLogger({ service: 'test', level: 'silent', destination: new Writable({ write: (_c, _e, cb) => cb() }) });
+const logger = createLogger({
+  service: 'test',
+  level: 'silent',
+  destination: new Writable({ write: (_c, _e, cb) => cb() }),
+});
 
 const draft = (fingerprint: string): FindingDraft =>
   ({
@@ -41,13 +45,31 @@ describe('persistFindings with an unavailable embeddings provider', () => {
     });
     await new Promise<void>((resolve) => provider.listen(0, '127.0.0.1', () => resolve()));
     database = await createTestDatabase();
-    const config = await loadConfig({ env: { XORB_ENV: 'test', DATABASE_URL: database.url }, secretsDir: '/nonexistent' });
+    const config = await loadConfig({
+      env: { XORB_ENV: 'test', DATABASE_URL: database.url },
+      secretsDir: '/nonexistent',
+    });
     pool = createPool(config.database, { applicationName: 'test', logger });
     await migrate(pool, logger);
     const { tenant } = await ensureTenant(pool, 'persist', 'persist');
     ids = await withTenant(pool, tenant.id, async (client) => {
-      const target = await insertTarget(client, { tenantId: tenant.id, kind: 'ipv4', value: '127.0.0.1', host: '127.0.0.1', tags: [], ports: '', verificationToken: 't', createdBy: 'test' });
-      const scan = await insertScan(client, { tenantId: tenant.id, targetId: target?.id as string, profile: 'quick', ports: '', requestedBy: 'test' });
+      const target = await insertTarget(client, {
+        tenantId: tenant.id,
+        kind: 'ipv4',
+        value: '127.0.0.1',
+        host: '127.0.0.1',
+        tags: [],
+        ports: '',
+        verificationToken: 't',
+        createdBy: 'test',
+      });
+      const scan = await insertScan(client, {
+        tenantId: tenant.id,
+        targetId: target?.id as string,
+        profile: 'quick',
+        ports: '',
+        requestedBy: 'test',
+      });
       return { tenantId: tenant.id, targetId: target?.id as string, scanId: scan?.id as string };
     });
   });
@@ -61,13 +83,28 @@ describe('persistFindings with an unavailable embeddings provider', () => {
   it('stores findings without embeddings, and stops calling the provider once the breaker opens', async () => {
     const address = provider.address() as { port: number };
     const embedder = createEmbeddingProvider(
-      { provider: 'openai-compatible', model: 'm', dimensions: 384, url: `http://127.0.0.1:${address.port}/v1`, apiKey: undefined },
+      {
+        provider: 'openai-compatible',
+        model: 'm',
+        dimensions: 384,
+        url: `http://127.0.0.1:${address.port}/v1`,
+        apiKey: undefined,
+      },
       { logger, consecutiveFailures: 2, maxRetries: 0, halfOpenAfterMs: 60_000 },
     );
-    const findingsCounter = new Counter({ name: 'f', help: 'f', labelNames: ['severity', 'outcome'] as const, registers: [new Registry()] });
+    const findingsCounter = new Counter({
+      name: 'f',
+      help: 'f',
+      labelNames: ['severity', 'outcome'] as const,
+      registers: [new Registry()],
+    });
     const environment = new MockActivityEnvironment();
     for (const round of [1, 2, 3, 4]) {
-      const result = await environment.run(persistFindings, { pool, embedder, logger, findingsCounter }, { ...ids, drafts: [draft(`fp-${round}`)] });
+      const result = await environment.run(
+        persistFindings,
+        { pool, embedder, logger, findingsCounter },
+        { ...ids, drafts: [draft(`fp-${round}`)] },
+      );
       expect(result).toEqual({ findingsNew: 1, findingsSeen: 0 });
     }
     expect(hits).toBe(2);

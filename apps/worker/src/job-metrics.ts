@@ -1,8 +1,8 @@
 import type { Job, Worker } from 'bullmq';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
-/** Counts and times every job a BullMQ worker finishes, by queue, job name and outcome. */
-export function instrumentWorker(worker: Worker, registry: Registry): void {
+/** Counts and times every job the workers finish, by queue, job name and outcome. */
+export function createJobMetrics(registry: Registry): { instrument(worker: Worker): void } {
   const completed = new Counter({
     name: 'xorb_jobs_total',
     help: 'Jobs finished by the worker, by queue, job name and outcome',
@@ -16,13 +16,17 @@ export function instrumentWorker(worker: Worker, registry: Registry): void {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
     registers: [registry],
   });
-  const record = (job: Job | undefined, outcome: 'completed' | 'failed'): void => {
-    if (!job) return;
-    const labels = { queue: worker.name, job: job.name, outcome };
-    completed.inc(labels);
-    if (job.processedOn && job.finishedOn)
-      duration.observe(labels, (job.finishedOn - job.processedOn) / 1000);
+  return {
+    instrument(worker: Worker): void {
+      const record = (job: Job | undefined, outcome: 'completed' | 'failed'): void => {
+        if (!job) return;
+        const labels = { queue: worker.name, job: job.name, outcome };
+        completed.inc(labels);
+        if (job.processedOn && job.finishedOn)
+          duration.observe(labels, (job.finishedOn - job.processedOn) / 1000);
+      };
+      worker.on('completed', (job) => record(job, 'completed'));
+      worker.on('failed', (job) => record(job, 'failed'));
+    },
   };
-  worker.on('completed', (job) => record(job, 'completed'));
-  worker.on('failed', (job) => record(job, 'failed'));
 }

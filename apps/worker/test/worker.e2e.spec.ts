@@ -7,6 +7,7 @@ describeServiceContract({
   app: 'worker',
   portVariable: 'WORKER_PORT',
   dependencies: ['postgres', 'redis'],
+  otherChecks: ['memory'],
   extra: (worker) => {
     it('processes jobs from its BullMQ queue and counts them', async () => {
       const connection = { url: worker().env.REDIS_URL as string };

@@ -22,6 +22,13 @@ export interface RedisConfig {
   /** Connection URL WITHOUT the password (safe to show). */
   url: string;
   keyPrefix: string;
+  /** Redis Sentinel: "host:port" of each sentinel and the master's name (REDIS_SENTINELS, REDIS_SENTINEL_MASTER). */
+  sentinels: string[];
+  sentinelMaster: string;
+  /** Redis Cluster: "host:port" seed nodes (REDIS_CLUSTER_NODES). */
+  clusterNodes: string[];
+  /** The password alone, for Sentinel and Cluster connections: never log it. */
+  getPassword(): string | undefined;
   /** Connection URL including the password when one is configured: never log it. */
   getUrl(): string;
 }
@@ -53,6 +60,32 @@ export interface WorkerServiceConfig {
   port: number;
   concurrency: number;
   maxMemoryBytes: number;
+  /** A job running longer than this fails with a clear reason. */
+  jobTimeoutSeconds: number;
+  /** How often BullMQ looks for jobs whose worker died (and how long a job lock lives). */
+  stalledIntervalSeconds: number;
+  /** How often the embeddings backfill runs. */
+  embeddingsBackfillIntervalSeconds: number;
+}
+
+export interface WebhooksConfig {
+  maxAttempts: number;
+  timeoutMs: number;
+  retryBaseMs: number;
+  /** CIDRs or host names deliveries may reach even when private (staging/production). */
+  allowlist: string[];
+  /** Development and test deliver to loopback and private ranges; staging and production only to the allowlist. */
+  allowPrivate: boolean;
+}
+
+export interface RetentionConfig {
+  scansDays: number;
+  closedFindingsDays: number;
+  reportsDays: number;
+  webhookDeliveriesDays: number;
+  auditDays: number;
+  /** When the purge runs (cron, UTC). */
+  purgeCron: string;
 }
 
 export interface SecurityConfig {
@@ -126,4 +159,6 @@ export interface XorbConfig {
   shutdown: ShutdownConfig;
   development: DevelopmentConfig;
   bootstrap: BootstrapConfig;
+  webhooks: WebhooksConfig;
+  retention: RetentionConfig;
 }

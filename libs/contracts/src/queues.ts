@@ -11,7 +11,16 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 /** Job names and payload schemas, per queue. */
 export const MAINTENANCE_JOBS = {
   ping: 'ping',
+  embeddingsBackfill: 'embeddings-backfill',
+  retentionPurge: 'retention-purge',
 } as const;
+
+export const embeddingsBackfillJobPayload = z.strictObject({
+  batchSize: z.number().int().min(1).max(1000).default(100),
+});
+export type EmbeddingsBackfillJobPayload = z.infer<typeof embeddingsBackfillJobPayload>;
+
+export const retentionPurgeJobPayload = z.strictObject({});
 
 export const pingJobPayload = z.strictObject({
   requestedAt: z.iso.datetime(),
@@ -19,19 +28,25 @@ export const pingJobPayload = z.strictObject({
 });
 export type PingJobPayload = z.infer<typeof pingJobPayload>;
 
-export const REPORT_JOBS = { scanReport: 'scan-report' } as const;
+export const REPORT_JOBS = { generate: 'generate' } as const;
 
 export const reportFormat = z.enum(['json', 'markdown', 'html', 'csv', 'sarif']);
 
-/** A report of one scan's findings, produced when the scan completes. */
-export const scanReportJobPayload = z.strictObject({
+/** Render the report row `reportId` (created by the API, or by the orchestrator when a scan completes). */
+export const generateReportJobPayload = z.strictObject({
   tenantId: z.uuid(),
-  scanId: z.uuid(),
-  format: reportFormat,
+  reportId: z.uuid(),
 });
-export type ScanReportJobPayload = z.infer<typeof scanReportJobPayload>;
+export type GenerateReportJobPayload = z.infer<typeof generateReportJobPayload>;
 
-export const WEBHOOK_JOBS = { event: 'event' } as const;
+export const WEBHOOK_JOBS = { event: 'event', deliver: 'deliver' } as const;
+
+/** One delivery of one event to one webhook; retried with backoff, then dead-lettered. */
+export const deliverWebhookJobPayload = z.strictObject({
+  tenantId: z.uuid(),
+  deliveryId: z.uuid(),
+});
+export type DeliverWebhookJobPayload = z.infer<typeof deliverWebhookJobPayload>;
 export const WEBHOOK_EVENTS = ['scan.completed', 'scan.failed', 'scan.cancelled', 'finding.created'] as const;
 
 /** An event to deliver to every webhook of the tenant subscribed to it. */

@@ -1,1 +1,8 @@
-export { queuePrefix, openProducers, closeProducers, DEFAULT_JOB_OPTIONS, type Producers } from './producers';
+export {
+  queuePrefix,
+  openProducers,
+  closeProducers,
+  jobId,
+  DEFAULT_JOB_OPTIONS,
+  type Producers,
+} from './producers';

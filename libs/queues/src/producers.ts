@@ -44,3 +44,8 @@ export function openProducers(redis: XorbConfig['redis'], connection: Redis, log
 export async function closeProducers(producers: Producers): Promise<void> {
   await Promise.all(Object.values(producers).map((queue) => queue.close()));
 }
+
+/** A deterministic job id (BullMQ dedupes on it); BullMQ refuses ':' in custom ids, so parts join with '.'. */
+export function jobId(...parts: ReadonlyArray<string | number>): string {
+  return parts.map(String).join('.');
+}

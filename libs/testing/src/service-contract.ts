@@ -9,6 +9,8 @@ export interface ServiceContractOptions {
   /** The variable that sets the service's HTTP port (API_PORT, ...). */
   portVariable: string;
   dependencies: readonly Dependency[];
+  /** Readiness checks that are not dependencies one can cut (e.g. the worker's memory guard). */
+  otherChecks?: readonly string[];
   /** Extra suites that run against the same live process. */
   extra?: (context: () => RunningService) => void;
 }
@@ -67,7 +69,9 @@ export function describeServiceContract(options: ServiceContractOptions): void {
     it('answers /ready with 200 once its dependencies answer', async () => {
       const response = await waitForHttp(`${current().baseUrl}/ready`, 200);
       const body = (await response.json()) as { checks: Record<string, { status: string }> };
-      expect(Object.keys(body.checks).sort()).toEqual([...options.dependencies].sort());
+      expect(Object.keys(body.checks).sort()).toEqual(
+        [...options.dependencies, ...(options.otherChecks ?? [])].sort(),
+      );
     });
 
     for (const dependency of options.dependencies) {

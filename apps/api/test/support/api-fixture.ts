@@ -8,6 +8,7 @@ import { closeRedis, createRedisConnection, type Redis } from '@xorb/redis';
 import type { Connection } from '@temporalio/client';
 import { createEmbeddingProvider } from '@xorb/embeddings';
 import { connectTemporalClient } from '@xorb/temporal';
+import { closeProducers, openProducers, type Producers } from '@xorb/queues';
 import { createTestDatabase, testServices, type TestDatabase } from '@xorb/testing';
 import { generateApiKey, hashApiKeySecret } from '../../src/auth/api-key-codec';
 import { createApiApp } from '../../src/create-app';
@@ -41,6 +42,7 @@ export class ApiFixture {
     readonly redis: Redis,
     private readonly database: TestDatabase,
     private readonly temporalConnection: Connection,
+    readonly producers: Producers,
   ) {}
 
   static async start(env: Record<string, string> = {}): Promise<ApiFixture> {
@@ -64,6 +66,7 @@ export class ApiFixture {
     await migrate(pool, logger);
     const redis = createRedisConnection(config.redis, { connectionName: 'xorb-api-test', logger });
     const temporal = connectTemporalClient(config.temporal);
+    const producers = openProducers(config.redis, redis, logger);
     const app = await createApiApp({
       config,
       logger,
@@ -73,10 +76,11 @@ export class ApiFixture {
       pool,
       redis,
       temporal: temporal.client,
+      producers,
       embedder: createEmbeddingProvider(config.embeddings, { logger }),
     });
     await app.getHttpAdapter().getInstance().ready();
-    return new ApiFixture(app, config, pool, redis, database, temporal.connection);
+    return new ApiFixture(app, config, pool, redis, database, temporal.connection, producers);
   }
 
   /** A tenant with an admin (password sign-in) and one API key per role. */
@@ -128,6 +132,7 @@ export class ApiFixture {
 
   async stop(): Promise<void> {
     await this.app.close();
+    await closeProducers(this.producers);
     await closeRedis(this.redis);
     await this.temporalConnection.close();
     await this.pool.end();

@@ -47,7 +47,7 @@ export function createActivities(deps: ActivityDependencies) {
     evaluateChecks: (input: EvaluateChecksInput) => evaluateScanChecks(config.scanning, input),
     persistFindings: (input: PersistFindingsInput) =>
       persistFindings({ pool, embedder, logger, findingsCounter }, input),
-    notifyScanFinished: (input: NotifyInput) => notifyScanFinished(producers, input),
+    notifyScanFinished: (input: NotifyInput) => notifyScanFinished(pool, producers, input),
     finishScan: (input: FinishScanInput) => finishScan(pool, workflows, input),
   };
 }

@@ -42,6 +42,21 @@ export function buildConfig(context: BuildContext): BuiltConfig {
     shutdown: { graceSeconds: settings.read('SHUTDOWN_GRACE_SECONDS') },
     development: { seed: settings.read('XORB_DEV_SEED') },
     bootstrap: buildBootstrapConfig(context),
+    webhooks: {
+      maxAttempts: settings.read('WEBHOOK_MAX_ATTEMPTS'),
+      timeoutMs: settings.read('WEBHOOK_TIMEOUT_MS'),
+      retryBaseMs: settings.read('WEBHOOK_RETRY_BASE_MS'),
+      allowlist: settings.read('WEBHOOK_ALLOWLIST'),
+      allowPrivate: context.env === 'development' || context.env === 'test',
+    },
+    retention: {
+      scansDays: settings.read('RETENTION_SCANS_DAYS'),
+      closedFindingsDays: settings.read('RETENTION_CLOSED_FINDINGS_DAYS'),
+      reportsDays: settings.read('RETENTION_REPORTS_DAYS'),
+      webhookDeliveriesDays: settings.read('RETENTION_WEBHOOK_DELIVERIES_DAYS'),
+      auditDays: settings.read('RETENTION_AUDIT_DAYS'),
+      purgeCron: settings.read('RETENTION_PURGE_CRON'),
+    },
   };
   const secretsInUse: Record<SecretName, string | undefined> = {
     postgres_password: config.database.password,

@@ -18,9 +18,21 @@ export function buildRedisConfig(context: BuildContext): RedisSection {
     fromUrl?.urlWithoutPassword ??
     `redis://${hostForAddress(settings.read('REDIS_HOST'))}:${settings.read('REDIS_PORT')}`;
   const password = providedSecret(context, 'redis_password') ?? fromUrl?.password;
+  const sentinels = settings.read('REDIS_SENTINELS').map((node) => node.address);
+  const clusterNodes = settings.read('REDIS_CLUSTER_NODES').map((node) => node.address);
+  if (sentinels.length > 0 && clusterNodes.length > 0) {
+    context.problems.add(
+      'REDIS_CLUSTER_NODES',
+      'cannot be combined with REDIS_SENTINELS: choose Sentinel or Cluster',
+    );
+  }
   const config: RedisConfig = {
     url,
     keyPrefix: settings.read('REDIS_KEY_PREFIX'),
+    sentinels,
+    sentinelMaster: settings.read('REDIS_SENTINEL_MASTER'),
+    clusterNodes,
+    getPassword: () => password,
     getUrl(): string {
       if (password === undefined) return url;
       const withPassword = new URL(url);

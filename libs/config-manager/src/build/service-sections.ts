@@ -27,5 +27,8 @@ export function buildWorkerServiceConfig({ settings }: BuildContext): WorkerServ
     port: settings.read('WORKER_PORT'),
     concurrency: settings.read('WORKER_CONCURRENCY'),
     maxMemoryBytes: settings.read('WORKER_MAX_MEMORY'),
+    jobTimeoutSeconds: settings.read('WORKER_JOB_TIMEOUT'),
+    stalledIntervalSeconds: settings.read('WORKER_STALLED_INTERVAL'),
+    embeddingsBackfillIntervalSeconds: settings.read('EMBEDDINGS_BACKFILL_INTERVAL'),
   };
 }

@@ -32,3 +32,12 @@ export function displayText(options: { maxLength: number }): Parser<string> {
     return accept(text);
   };
 }
+
+/** A five-field cron expression (minute hour day-of-month month day-of-week); each field is checked by its scheduler. */
+export const cronExpression: Parser<string> = (raw) => {
+  const fields = raw.trim().split(/\s+/);
+  if (fields.length !== 5 || !fields.every((field) => /^[\d*/,\-A-Za-z?]+$/.test(field))) {
+    return refuse('must be a five-field cron expression, e.g. "15 3 * * *"');
+  }
+  return accept(fields.join(' '));
+};

@@ -12,7 +12,7 @@ import { integerBetween, parsePort } from '../parsing/parse-integer';
 import { listOf } from '../parsing/parse-list';
 import { parseNetworkTarget } from '../parsing/parse-network-target';
 import { parseRedisUrl } from '../parsing/parse-redis-url';
-import { displayText, parsePath, tokenText } from '../parsing/parse-text';
+import { cronExpression, displayText, parsePath, tokenText } from '../parsing/parse-text';
 import { XORB_ENVS } from '../xorb-env';
 import { BUILT_IN_DENYLIST, LOOPBACK_ALLOWLIST } from './built-in-denylist';
 import { type SettingDefinition } from './setting-definition';
@@ -131,6 +131,28 @@ export const SETTINGS = {
   },
 
   // temporal
+  REDIS_SENTINELS: {
+    section: 'redis',
+    description:
+      'Redis Sentinel nodes (host:port, comma-separated); with REDIS_SENTINEL_MASTER, used instead of REDIS_URL.',
+    parse: listOf(hostPort(26379)),
+    default: '',
+    list: true,
+  },
+  REDIS_SENTINEL_MASTER: {
+    section: 'redis',
+    description: 'Name of the master the sentinels monitor.',
+    parse: tokenText({ maxLength: 100 }),
+    default: 'mymaster',
+  },
+  REDIS_CLUSTER_NODES: {
+    section: 'redis',
+    description:
+      'Redis Cluster seed nodes (host:port, comma-separated); used instead of REDIS_URL. Queue keys use a hash tag.',
+    parse: listOf(hostPort(6379)),
+    default: '',
+    list: true,
+  },
   TEMPORAL_HOST: {
     section: 'temporal',
     description: 'Temporal frontend as host:port ([ipv6]:port for IPv6; port 7233 when omitted).',
@@ -232,6 +254,91 @@ export const SETTINGS = {
     description: 'Memory limit per worker, Docker-style: 512m, 1g, 256M, 1.5G.',
     parse: byteSizeBetween(16 * MB, 1024 * GB),
     default: '512m',
+  },
+  WORKER_JOB_TIMEOUT: {
+    section: 'workerService',
+    description: 'Time limit of one job (300, 300s, 5m); a job past it fails with a clear reason.',
+    parse: durationSecondsBetween(1, 86_400),
+    default: '300',
+  },
+  WORKER_STALLED_INTERVAL: {
+    section: 'workerService',
+    description:
+      'How soon a job whose worker died is picked up again (job lock lifetime and stalled check interval).',
+    parse: durationSecondsBetween(1, 3600),
+    default: '30',
+  },
+  EMBEDDINGS_BACKFILL_INTERVAL: {
+    section: 'workerService',
+    description: 'How often the worker embeds findings stored without an embedding.',
+    parse: durationSecondsBetween(10, 86_400),
+    default: '300',
+  },
+
+  // webhooks
+  WEBHOOK_MAX_ATTEMPTS: {
+    section: 'webhooks',
+    description: 'Delivery attempts before a webhook delivery is dead-lettered.',
+    parse: integerBetween(1, 50),
+    default: '8',
+  },
+  WEBHOOK_TIMEOUT_MS: {
+    section: 'webhooks',
+    description: 'How long one delivery attempt may take, in milliseconds.',
+    parse: integerBetween(100, 120_000),
+    default: '10000',
+  },
+  WEBHOOK_RETRY_BASE_MS: {
+    section: 'webhooks',
+    description: 'Ceiling of the first retry delay; it doubles per attempt (full jitter), up to an hour.',
+    parse: integerBetween(10, 3_600_000),
+    default: '5000',
+  },
+  WEBHOOK_ALLOWLIST: {
+    section: 'webhooks',
+    description:
+      'CIDRs or host names webhooks may be delivered to although private (staging/production refuse private, loopback and link-local otherwise).',
+    parse: listOf(parseNetworkTarget),
+    default: '',
+    list: true,
+  },
+
+  // retention
+  RETENTION_SCANS_DAYS: {
+    section: 'retention',
+    description: 'Days a finished scan is kept.',
+    parse: integerBetween(1, 3650),
+    default: '180',
+  },
+  RETENTION_CLOSED_FINDINGS_DAYS: {
+    section: 'retention',
+    description: 'Days a resolved or false-positive finding is kept after it was last seen.',
+    parse: integerBetween(1, 3650),
+    default: '365',
+  },
+  RETENTION_REPORTS_DAYS: {
+    section: 'retention',
+    description: 'Days a generated report is kept.',
+    parse: integerBetween(1, 3650),
+    default: '30',
+  },
+  RETENTION_WEBHOOK_DELIVERIES_DAYS: {
+    section: 'retention',
+    description: 'Days the webhook delivery log is kept.',
+    parse: integerBetween(1, 3650),
+    default: '30',
+  },
+  RETENTION_AUDIT_DAYS: {
+    section: 'retention',
+    description: 'Days audit records are kept.',
+    parse: integerBetween(30, 3650),
+    default: '365',
+  },
+  RETENTION_PURGE_CRON: {
+    section: 'retention',
+    description: 'When the retention purge runs (cron, UTC).',
+    parse: cronExpression,
+    default: '15 3 * * *',
   },
 
   // security

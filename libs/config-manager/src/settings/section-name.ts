@@ -14,4 +14,6 @@ export type SectionName =
   | 'shutdown'
   | 'development'
   | 'bootstrap'
+  | 'webhooks'
+  | 'retention'
   | 'vault';

@@ -4,3 +4,5 @@ export * from './targets';
 export * from './audit';
 export * from './scans';
 export * from './findings';
+export * from './reports';
+export * from './webhooks';

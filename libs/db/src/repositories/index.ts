@@ -6,3 +6,6 @@ export * from './targets.repository';
 export * from './scans.repository';
 export * from './findings.repository';
 export * from './scan-schedules.repository';
+export * from './reports.repository';
+export * from './webhooks.repository';
+export * from './maintenance.repository';
