@@ -48,7 +48,8 @@ void runService('worker', async ({ config, logger, registry, shutdown }) => {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  const options = { config, connection: redis, logger };
+  let memory: MemoryGuard | undefined;
+  const options = { config, connection: redis, logger, isPaused: () => memory?.isPaused ?? false };
   const workers: Worker[] = [
     createQueueWorker(
       QUEUE_NAMES.maintenance,
@@ -72,23 +73,24 @@ void runService('worker', async ({ config, logger, registry, shutdown }) => {
   for (const worker of workers) jobMetrics.instrument(worker);
   registerQueueMetrics(Object.values(producers), registry);
 
-  const memory = new MemoryGuard(workers, {
+  const guard = new MemoryGuard(workers, {
     limitBytes: config.workerService.maxMemoryBytes,
     logger,
     registry,
   });
+  memory = guard;
   const ops = await startOpsServer({
     service: 'worker',
     host: config.workerService.host,
     port: config.workerService.port,
     logger,
     registry,
-    checks: [redisReadiness(redis), postgresReadiness(pool), memory.readiness()],
+    checks: [redisReadiness(redis), postgresReadiness(pool), guard.readiness()],
     isDraining: () => shutdown.isShuttingDown,
   });
 
   // Stop fetching and let running jobs finish, then close the rest.
-  shutdown.register('memory guard', () => memory.stop());
+  shutdown.register('memory guard', () => guard.stop());
   shutdown.register(
     'queue workers',
     async () => void (await Promise.all(workers.map((worker) => worker.close()))),
@@ -110,7 +112,7 @@ void runService('worker', async ({ config, logger, registry, shutdown }) => {
       .catch((error: unknown) =>
         logger.error({ queue: worker.name, error: String(error) }, 'Queue worker stopped'),
       );
-  memory.start();
+  guard.start();
   logger.info(
     {
       port: config.workerService.port,

@@ -1,4 +1,4 @@
-import { Worker, type Job, type WorkerOptions } from 'bullmq';
+import { DelayedError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import type { XorbConfig } from '@xorb/config-manager';
 import type { QueueName } from '@xorb/contracts';
 import type { Logger } from '@xorb/observability';
@@ -11,7 +11,12 @@ export interface QueueWorkerOptions {
   connection: Redis;
   logger: Logger;
   settings?: WorkerOptions['settings'];
+  /** While true, jobs are not taken (the memory guard); a job fetched in that instant goes back for later. */
+  isPaused?: () => boolean;
 }
+
+/** How long a job fetched while paused waits before it is offered again. */
+const PAUSED_REQUEUE_MS = 1_000;
 
 /**
  * One BullMQ worker per queue, all alike: WORKER_CONCURRENCY jobs at a time, the
@@ -25,7 +30,16 @@ export function createQueueWorker(
 ): Worker {
   const { config, logger } = options;
   const stalledMs = config.workerService.stalledIntervalSeconds * 1000;
-  const worker = new Worker(name, withTimeLimit(processor, config.workerService.jobTimeoutSeconds), {
+  const limited = withTimeLimit(processor, config.workerService.jobTimeoutSeconds);
+  // BullMQ's pause() stops fetching, but a job already on its way in still arrives: hand it back untouched.
+  const admitted = async (job: Job, token?: string) => {
+    if (options.isPaused?.()) {
+      await job.moveToDelayed(Date.now() + PAUSED_REQUEUE_MS, token);
+      throw new DelayedError();
+    }
+    return limited(job);
+  };
+  const worker = new Worker(name, admitted, {
     connection: options.connection,
     prefix: queuePrefix(config.redis),
     concurrency: config.workerService.concurrency,

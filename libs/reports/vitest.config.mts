@@ -1,0 +1,5 @@
+import { defineProject } from 'vitest/config';
+
+export default defineProject({
+  test: { name: 'reports', include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'], environment: 'node' },
+});
