@@ -79,8 +79,10 @@ for app in $APPS; do
       printf 'built %s in %ss (%s MB)\n' "$image" "$secs" "$((size / 1000000))"
     else
       rc=1
-      printf 'FAILED %s (last lines of the build output follow)\n' "$image" >&2
-      tail -n 40 "$out" >&2
+      printf 'FAILED %s; first errors, then the end of the build output:\n' "$image" >&2
+      grep -m 12 -E 'npm error (code|[A-Za-z`].*(sync|missing|Invalid|ERR))|error TS[0-9]+|ERROR:' "$out" >&2 || true
+      printf -- '---\n' >&2
+      tail -n 25 "$out" >&2
     fi
     if [ -n "$LOG" ]; then { echo "===== $image"; cat "$out"; } >> "$LOG"
     elif [ "$QUIET" = 0 ] && [ "$rc" = 0 ] && [ -n "${XORB_BUILD_VERBOSE:-}" ]; then cat "$out"; fi

@@ -465,6 +465,26 @@ describe('nginx ops server', () => {
     expect(opsSeen.at(-1)?.headers.authorization).toBeUndefined();
   });
 
+  it('reaches the API’s queue dashboard, which the public server hides', async () => {
+    const requestId = `ops-${randomUUID()}`;
+    const response = await send({
+      url: `https://localhost:${ports.ops}/admin/queues`,
+      ca,
+      localAddress: CLIENT.ops,
+      headers: {
+        authorization: `Basic ${Buffer.from(`ops:${opsPassword}`).toString('base64')}`,
+        'x-request-id': requestId,
+      },
+    });
+    // The API answers (it wants an admin credential of its own, or has no dashboard).
+    expect([401, 404]).toContain(response.status);
+    const { byApi } = await logged([requestId], { nginx: 0, api: 1 });
+    expect(byApi.size).toBe(1);
+    const publicAnswer = await https('/admin/queues', CLIENT.ops);
+    expect(publicAnswer.status).toBe(404);
+    expect(publicAnswer.headers['content-type']).toBe('application/problem+json');
+  });
+
   it('proxies Prometheus but not its admin API', async () => {
     const response = await ops('/prometheus/api/v1/query?query=up', `ops:${opsPassword}`);
     expect(JSON.parse(response.body)).toEqual({ backend: 'ops', path: '/api/v1/query?query=up' });
