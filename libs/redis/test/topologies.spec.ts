@@ -41,19 +41,23 @@ async function cli(port: number, ...args: string[]): Promise<string> {
 /** BullMQ's round trip over a given connection: a job is added, processed and its result read back. */
 async function bullmqRoundTrip(connection: Redis, prefix: string): Promise<unknown> {
   const queue = new Queue('xorb-topology-test', { connection, prefix });
-  const events = new QueueEvents('xorb-topology-test', { connection: connection.duplicate(), prefix });
   const worker = new Worker(
     'xorb-topology-test',
     async (job) => ({ doubled: (job.data as { n: number }).n * 2 }),
-    { connection: connection.duplicate(), prefix },
+    {
+      connection: connection.duplicate(),
+      prefix,
+    },
   );
   try {
-    await events.waitUntilReady();
     const job = await queue.add('double', { n: 21 });
-    return await job.waitUntilFinished(events, 20_000);
+    await until(
+      async () => (await queue.getJobState(job.id as string)) === 'completed',
+      'the job to complete',
+    );
+    return (await queue.getJob(job.id as string))?.returnvalue;
   } finally {
     await worker.close();
-    await events.close();
     await queue.obliterate({ force: true });
     await queue.close();
   }
