@@ -5,7 +5,13 @@ import { defineConfig } from 'vitest/config';
 // or testcontainers where an engine can pull images).
 export default defineConfig({
   test: {
-    projects: ['apps/*/vitest.config.mts', 'libs/*/vitest.config.mts'],
+    projects: [
+      'apps/*/vitest.config.mts',
+      'libs/*/vitest.config.mts',
+      'nginx/vitest.config.mts',
+      'monitoring/vitest.config.mts',
+      'deploy/vitest.config.mts',
+    ],
     reporters: ['default', './tools/test/summary-reporter.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,

@@ -8,5 +8,6 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/node-env.sh
 if [ ! -d node_modules ]; then npm ci --no-fund --no-audit; fi
 bash scripts/services.sh up
+bash scripts/install-tools.sh
 eval "$(bash scripts/services.sh env)"
 exec npm test -- "$@"

@@ -23,6 +23,8 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestF
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     logger: false,
+    // Behind nginx the client address is the last X-Forwarded-For hop nginx added.
+    trustProxy: (_address: string, hop: number) => hop < config.apiService.trustProxyHops,
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(dependencies), adapter, {
     logger: new NestLoggerAdapter(logger),

@@ -41,6 +41,8 @@ export interface TemporalConfig {
 }
 
 export interface ApiServiceConfig {
+  /** X-Forwarded-For hops to trust; 0 trusts none. */
+  trustProxyHops: number;
   host: string;
   port: number;
   workers: number;

@@ -10,6 +10,7 @@ export function buildApiServiceConfig({ settings }: BuildContext): ApiServiceCon
     host: settings.read('API_HOST'),
     port: settings.read('API_PORT'),
     workers: settings.read('WORKERS'),
+    trustProxyHops: settings.read('TRUST_PROXY_HOPS'),
     requestTimeoutSeconds: settings.read('TIMEOUT'),
     debug: settings.read('DEBUG'),
     corsOrigins: settings.read('CORS_ORIGINS'),

@@ -182,6 +182,13 @@ export const SETTINGS = {
     profiles: { test: '127.0.0.1' },
   },
   API_PORT: { section: 'apiService', description: 'API port.', parse: parsePort, default: '8000' },
+  TRUST_PROXY_HOPS: {
+    section: 'apiService',
+    description:
+      'Reverse proxies in front of the API whose X-Forwarded-For is trusted (1 behind the bundled nginx); the client address feeds rate limits and the audit log.',
+    parse: integerBetween(0, 5),
+    default: '0',
+  },
   WORKERS: {
     section: 'apiService',
     description: 'API worker processes (1-64).',
