@@ -4,11 +4,11 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { Counter, Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@xorb/config-manager';
-import { createPool, ensureTenant, insertScan, insertTarget, migrate, withTenant, type Pool } from '@xorb/db';
+import { createPool, ensureTenant, migrate, withTenant, type Pool } from '@xorb/db';
 import { createEmbeddingProvider } from '@xorb/embeddings';
 import { createLogger } from '@xorb/observability';
 import type { FindingDraft } from '@xorb/scanner';
-import { createTestDatabase, type TestDatabase } from '@xorb/testing';
+import { createTestDatabase, seedTargetAndScan, type TestDatabase } from '@xorb/testing';
 import { persistFindings } from '../src/activities/persist-findings.activity';
 
 const logger = createLogger({
@@ -52,26 +52,10 @@ describe('persistFindings with an unavailable embeddings provider', () => {
     pool = createPool(config.database, { applicationName: 'test', logger });
     await migrate(pool, logger);
     const { tenant } = await ensureTenant(pool, 'persist', 'persist');
-    ids = await withTenant(pool, tenant.id, async (client) => {
-      const target = await insertTarget(client, {
-        tenantId: tenant.id,
-        kind: 'ipv4',
-        value: '127.0.0.1',
-        host: '127.0.0.1',
-        tags: [],
-        ports: '',
-        verificationToken: 't',
-        createdBy: 'test',
-      });
-      const scan = await insertScan(client, {
-        tenantId: tenant.id,
-        targetId: target?.id as string,
-        profile: 'quick',
-        ports: '',
-        requestedBy: 'test',
-      });
-      return { tenantId: tenant.id, targetId: target?.id as string, scanId: scan?.id as string };
-    });
+    ids = {
+      tenantId: tenant.id,
+      ...(await withTenant(pool, tenant.id, (client) => seedTargetAndScan(client, tenant.id, '127.0.0.1'))),
+    };
   });
 
   afterAll(async () => {

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAINTENANCE_JOBS, WEBHOOK_JOBS, type WebhookEventJobPayload } from '@xorb/contracts';
-import { insertScan, insertTarget, upsertFinding, withTenant } from '@xorb/db';
-import type { ServiceProcess } from '@xorb/testing';
+import { withTenant } from '@xorb/db';
+import { seedFinding, seedTargetAndScan, type ServiceProcess } from '@xorb/testing';
 import { ApiFixture, type SeededTenant } from '../../api/test/support/api-fixture';
 import { startWorker, waitFor } from './support/worker-fixture';
 
@@ -28,40 +28,16 @@ describe('worker jobs end to end', () => {
     api = await ApiFixture.start();
     tenant = await api.seedTenant();
     await withTenant(api.pool, tenant.id, async (client) => {
-      const target = await insertTarget(client, {
-        tenantId: tenant.id,
-        kind: 'hostname',
-        value: 'shop.example',
-        host: 'shop.example',
-        tags: [],
-        ports: '',
-        verificationToken: 't',
-        createdBy: 'test',
-      });
-      const scan = await insertScan(client, {
-        tenantId: tenant.id,
-        targetId: target?.id as string,
-        profile: 'quick',
-        ports: '',
-        requestedBy: 'test',
-      });
-      scanId = scan?.id as string;
+      const seeded = await seedTargetAndScan(client, tenant.id, 'shop.example');
+      scanId = seeded.scanId;
       for (const [index, severity] of (['critical', 'high', 'low'] as const).entries()) {
-        await upsertFinding(client, {
+        await seedFinding(client, {
           tenantId: tenant.id,
-          targetId: target?.id as string,
-          scanId,
+          ...seeded,
           fingerprint: `jobs-${index}`,
-          checkId: 'http.csp-missing',
           title: `Finding ${index} <b>`,
-          description: 'No CSP on GET /',
           severity,
-          cwe: 'CWE-693',
-          remediation: 'Send a Content-Security-Policy header.',
           evidence: { header: 'content-security-policy' },
-          port: 443,
-          embedding: null,
-          embeddingModel: null,
         });
       }
       // Old enough for every retention period, and closed: the purge removes it.

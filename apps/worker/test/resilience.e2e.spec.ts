@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_JOBS, type GenerateReportJobPayload } from '@xorb/contracts';
-import { insertReport, insertScan, insertTarget, upsertFinding, withTenant } from '@xorb/db';
+import { insertReport, withTenant } from '@xorb/db';
 import { jobId } from '@xorb/queues';
-import type { ServiceProcess } from '@xorb/testing';
+import { seedFinding, seedTargetAndScan, type ServiceProcess } from '@xorb/testing';
 import { ApiFixture, type SeededTenant } from '../../api/test/support/api-fixture';
 import { startWorker, waitFor } from './support/worker-fixture';
 
@@ -32,39 +32,14 @@ describe('worker resilience', () => {
     for (let index = 0; index < 4; index += 1) workers.push((await startWorker(api, env)).process);
     const ids = await withTenant(api.pool, tenant.id, async (client) => {
       // Findings make each report real work (every report renders all of them), so the kill lands mid-run.
-      const target = await insertTarget(client, {
-        tenantId: tenant.id,
-        kind: 'hostname',
-        value: 'load.example',
-        host: 'load.example',
-        tags: [],
-        ports: '',
-        verificationToken: 't',
-        createdBy: 'test',
-      });
-      const scan = await insertScan(client, {
-        tenantId: tenant.id,
-        targetId: target?.id as string,
-        profile: 'quick',
-        ports: '',
-        requestedBy: 'test',
-      });
+      const seeded = await seedTargetAndScan(client, tenant.id, 'load.example');
       for (let index = 0; index < 300; index += 1) {
-        await upsertFinding(client, {
+        await seedFinding(client, {
           tenantId: tenant.id,
-          targetId: target?.id as string,
-          scanId: scan?.id as string,
+          ...seeded,
           fingerprint: `load-${index}`,
-          checkId: 'http.csp-missing',
           title: `Finding ${index}`,
-          description: 'No Content-Security-Policy header on GET /',
-          severity: 'low',
-          cwe: 'CWE-693',
-          remediation: 'Send a Content-Security-Policy header.',
           evidence: { index },
-          port: 80,
-          embedding: null,
-          embeddingModel: null,
         });
       }
       const created: string[] = [];

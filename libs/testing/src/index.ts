@@ -17,3 +17,4 @@ export {
   type ServiceContractOptions,
 } from './service-contract';
 export { DnsTestServer } from './dns-test-server';
+export { seedFinding, seedTargetAndScan } from './scan-fixtures';
