@@ -5,6 +5,8 @@ export default defineProject({
     name: 'api',
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
     globalSetup: ['../../libs/testing/src/global-setup.ts'],
   },
 });

@@ -5,5 +5,7 @@ export default defineProject({
     name: 'config-manager',
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
   },
 });

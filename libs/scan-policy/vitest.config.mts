@@ -1,5 +1,11 @@
 import { defineProject } from 'vitest/config';
 
 export default defineProject({
-  test: { name: 'scan-policy', include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'], environment: 'node' },
+  test: {
+    name: 'scan-policy',
+    include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 120_000,
+  },
 });
