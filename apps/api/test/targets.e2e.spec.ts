@@ -31,7 +31,7 @@ describe('targets', () => {
     });
     await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', () => resolve()));
     webPort = (web.address() as { port: number }).port;
-    api = await ApiFixture.start({ SCAN_DNS_SERVERS: dns.address, TIMEOUT: '2' });
+    api = await ApiFixture.start({ SCAN_DNS_SERVERS: dns.server, TIMEOUT: '2' });
     tenant = await api.seedTenant();
   });
   afterAll(async () => {
@@ -117,7 +117,7 @@ describe('targets', () => {
       body: { method: 'dns' },
     });
     expect(missing.status).toBe(422);
-    dns.setTxt(target.verification.dns_record, ['unrelated=1', target.verification.dns_value]);
+    dns.set(target.verification.dns_record, { txt: ['unrelated=1', target.verification.dns_value] });
     const verified = await api.request('POST', `/api/v1/targets/${target.id}/verify`, {
       key: tenant.keys.analyst,
       body: { method: 'dns' },

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTarget, TargetResolutionError } from '../src/target-resolution';
-import { FakeDnsServer } from './support/dns-server';
+import { DnsTestServer } from '@xorb/testing';
 
 describe('resolveTarget', () => {
-  const dns = new FakeDnsServer();
+  const dns = new DnsTestServer();
   let dnsServers: string[];
 
   beforeAll(async () => {
@@ -83,7 +83,7 @@ describe('resolveTarget', () => {
   });
 
   it('uses the resolver answer for localhost when there is one', async () => {
-    const local = await new FakeDnsServer().start();
+    const local = await new DnsTestServer().start();
     local.set('localhost', { a: ['127.0.0.1'] });
     try {
       await expect(
