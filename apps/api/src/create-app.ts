@@ -35,6 +35,12 @@ export async function createApiApp(dependencies: ApiDependencies): Promise<NestF
     void reply.header('x-request-id', request.id);
     done();
   });
+  // While draining, answer the requests still in flight with `Connection: close`: a keep-alive
+  // client (nginx, a load balancer) would otherwise hold the server open past the grace.
+  fastify.addHook('onSend', (_request, reply, _payload, done) => {
+    if (dependencies.shutdown.isShuttingDown) void reply.header('connection', 'close');
+    done();
+  });
   observeRequests(fastify, logger, registry);
   addSecurityHeaders(fastify, { hsts: config.env === 'production' || config.env === 'staging' });
   await mountQueueDashboard(fastify, dependencies.producers, app.get(AuthService));

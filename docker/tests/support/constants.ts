@@ -25,13 +25,6 @@ export const HOST_VARIABLE = {
   worker: 'WORKER_HOST',
 } as const satisfies Record<App, string>;
 
-/** The log line each app writes once it serves /health. */
-export const LISTENING_MESSAGE = {
-  api: 'API listening',
-  orchestrator: 'Orchestrator health endpoints listening',
-  worker: 'Worker listening',
-} as const satisfies Record<App, string>;
-
 export function imageName(app: App, target: Target): string {
   return `${process.env.XORB_IMAGE_PREFIX ?? 'xorb'}/${app}:${target}`;
 }

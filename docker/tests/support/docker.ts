@@ -141,15 +141,24 @@ export class TestContainer {
       });
   }
 
-  async waitForLog(message: string, timeoutMs = 60_000): Promise<number> {
+  async waitForLog(message: string, timeoutMs = 60_000): Promise<Record<string, unknown>> {
+    return this.waitForLine((line) => line.message === message, `a "${message}" log line`, timeoutMs);
+  }
+
+  /** Waits for a JSON log line the predicate accepts, and returns it. */
+  async waitForLine(
+    accepts: (line: Record<string, unknown>) => boolean,
+    description: string,
+    timeoutMs = 60_000,
+  ): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      const count = (await this.jsonLogs()).filter((line) => line.message === message).length;
-      if (count > 0) return count;
-      await this.failIfExited(`logging "${message}"`);
+      const found = (await this.jsonLogs()).find(accepts);
+      if (found) return found;
+      await this.failIfExited(`logging ${description}`);
       await sleep(150);
     }
-    throw new Error(`no "${message}" log line within ${timeoutMs} ms\n${await this.describe()}`);
+    throw new Error(`no ${description} within ${timeoutMs} ms\n${await this.describe()}`);
   }
 
   /** Waits until Docker reports the HEALTHCHECK healthy; returns ms since start. */

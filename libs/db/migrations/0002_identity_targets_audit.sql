@@ -1,13 +1,19 @@
 -- API keys, targets and the audit log, with row-level security keyed on the
 -- request's tenant. Request work runs as the NOLOGIN role xorb_app (SET LOCAL ROLE),
 -- which never bypasses RLS, whatever role the service connects as.
+-- Creating the role needs CREATEROLE (or superuser) once; a DBA may instead create
+-- xorb_app and grant it to the service's user beforehand, and this then does nothing.
 DO $$
 BEGIN
-  CREATE ROLE xorb_app NOLOGIN;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'xorb_app') THEN
+    CREATE ROLE xorb_app NOLOGIN;
+  END IF;
+  IF NOT pg_has_role(current_user, 'xorb_app', 'MEMBER') THEN
+    EXECUTE format('GRANT xorb_app TO %I', current_user);
+  END IF;
 EXCEPTION WHEN duplicate_object THEN NULL;
 END
 $$;
-GRANT xorb_app TO CURRENT_USER;
 
 -- List cursors carry created_at at millisecond precision (JSON/JavaScript dates), so
 -- rows store it at that precision too; otherwise keyset pages could skip rows.

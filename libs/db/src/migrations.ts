@@ -1,11 +1,17 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Logger } from '@xorb/observability';
 import type { Pool } from './pool';
 
-/** Where the versioned SQL files live: NNNN_description.sql, applied in order. */
-export const MIGRATIONS_DIR = resolve(__dirname, '../migrations');
+/**
+ * Where the versioned SQL files live (NNNN_description.sql, applied in order):
+ * next to the bundle in a built app (dist/apps/api/migrations), else in libs/db.
+ */
+export const MIGRATIONS_DIR = existsSync(join(__dirname, 'migrations'))
+  ? join(__dirname, 'migrations')
+  : resolve(__dirname, '../migrations');
 
 /** Any constant works, as long as every replica uses the same one. */
 const MIGRATION_LOCK_KEY = 0x786f7262; // "xorb"

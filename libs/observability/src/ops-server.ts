@@ -30,6 +30,8 @@ export async function readinessResponse(
  */
 export async function startOpsServer(options: OpsServerOptions): Promise<Server> {
   const server = createServer((request, response) => {
+    // Draining: close keep-alive connections after this answer, so shutdown is not held up.
+    if (options.isDraining?.()) response.setHeader('connection', 'close');
     void route(options, request, response).catch((error: unknown) => {
       options.logger.error({ error, path: request.url }, 'Ops endpoint failed');
       if (!response.headersSent) send(response, 500, { status: 'error' });
