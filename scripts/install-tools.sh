@@ -29,7 +29,7 @@ COMPOSE_VERSION="${XORB_COMPOSE_VERSION:-v2.40.3}"
 # v28.5.1 requires a docker/docker pseudo-version the proxy does not serve; v28.5.2 builds.
 DOCKER_CLI_VERSION="${XORB_DOCKER_CLI_VERSION:-v28.5.2}"
 GO_FALLBACK_VERSION="go1.26.8"
-APT_PACKAGES=(nginx prometheus openssl ca-certificates)
+APT_PACKAGES=(nginx prometheus openssl ca-certificates shellcheck)
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 SELF="$SCRIPT_DIR/$(basename "${BASH_SOURCE[0]}")"
