@@ -172,6 +172,8 @@ export async function nearestFindings(
   excludeId?: string,
 ): Promise<Array<FindingRow & { distance: number }>> {
   await client.query(`SET LOCAL hnsw.iterative_scan = relaxed_order`);
+  // bench/ (vector area): the default ef_search 40 gave recall@10 0.94 over 100k findings; 100 gives 0.98 at p95 ≈ 4 ms.
+  await client.query(`SET LOCAL hnsw.ef_search = 100`);
   const { rows } = await client.query<FindingRow & { distance: number }>(
     `SELECT * FROM (
        SELECT ${COLUMNS}, embedding <=> $2::vector AS distance FROM findings
