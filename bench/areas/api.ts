@@ -8,12 +8,14 @@
  * app, baseline…), so both see the same machine; the best round of each is reported.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import { freePort } from '../../libs/testing/src/free-port';
 import type { Area, AreaContext } from '../lib/area';
 import { cpuByProcess, cpuDelta, totalCpu } from '../lib/cpu';
 import { appEnv, benchDatabase, runTag, services } from '../lib/env';
 import { describeLoad, load, timeToStatus, type LoadResult } from '../lib/http';
 import { appPid, BenchProcess, startApp, stopApp } from '../lib/processes';
+import { deleteKeysWithPrefix } from '../lib/redis-keys';
 import { seedTargets, seedTenant, type SeededTenant } from '../lib/seed';
 import { missing, row, value, type Row } from '../lib/table';
 
@@ -174,6 +176,13 @@ export const apiArea: Area = async (context) => {
   const rows: Row[] = [];
   const running: Server[] = [];
   const rounds = Math.max(1, Math.round(2 * context.scale));
+  const prefixes = {
+    all: [] as string[],
+    add(prefix: string): string {
+      this.all.push(prefix);
+      return prefix;
+    },
+  };
   // The goal's comparison gets one more round: the least disturbed of three.
   const listRounds = rounds + 1;
   try {
@@ -197,7 +206,7 @@ export const apiArea: Area = async (context) => {
           'api',
           appEnv({
             databaseUrl: db.database.url,
-            redisKeyPrefix: `xorb-bench-api-${runTag()}`,
+            redisKeyPrefix: prefixes.add(`xorb-bench-api-${runTag()}`),
             extra: {
               API_PORT: String(port),
               WORKERS: String(processes),
@@ -263,7 +272,7 @@ export const apiArea: Area = async (context) => {
             WORKERS: '1',
             BENCH_IO: variant.io,
             REDIS_URL: services().redisUrl,
-            REDIS_KEY_PREFIX: `xorb-bench-api-${runTag()}`,
+            REDIS_KEY_PREFIX: prefixes.add(`xorb-bench-api-${runTag()}`),
             BENCH_API_KEY_PREFIX: tenant.apiKeyPrefix,
             ...(variant.keyCacheMs ? { BENCH_KEY_CACHE_MS: String(variant.keyCacheMs) } : {}),
           }),
@@ -322,6 +331,11 @@ export const apiArea: Area = async (context) => {
   } finally {
     await Promise.all(running.map((server) => server.stop().catch(() => undefined)));
     await db.close();
+    // The API's queue producers leave a few keys under its prefix (rate-limit keys expire by themselves).
+    const redis = new Redis(services().redisUrl, { maxRetriesPerRequest: 3 });
+    for (const prefix of prefixes.all)
+      await deleteKeysWithPrefix(redis, `{${prefix}}`).catch(() => undefined);
+    redis.disconnect();
   }
   return rows;
 };

@@ -12,12 +12,14 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { freePort } from '../../libs/testing/src/free-port';
 import { WORKSPACE_ROOT } from '../../libs/testing/src/service-process';
 import type { Area, AreaContext } from '../lib/area';
 import { runTag, services } from '../lib/env';
 import { timeToStatus } from '../lib/http';
+import { deleteKeysWithPrefix } from '../lib/redis-keys';
 import { percentile, sortedCopy } from '../lib/stats';
 import { missing, row, value, type Row } from '../lib/table';
 
@@ -110,22 +112,43 @@ interface ProductionEnv {
 async function productionEnv(): Promise<ProductionEnv> {
   const svc = services();
   const name = `xorb_bench_img_${runTag()}`;
+  const scope = `xorb-bench-img-${runTag()}`;
   const password = randomBytes(24).toString('base64url');
-  const admin = new pg.Client({ connectionString: svc.postgresAdminUrl });
-  await admin.connect();
+  let secretsPath: string | undefined;
+  const cleanup = async () => {
+    if (secretsPath) await rm(secretsPath, { recursive: true, force: true });
+    const client = new pg.Client({ connectionString: svc.postgresAdminUrl });
+    await client.connect();
+    try {
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.query(`DROP ROLE IF EXISTS ${name}`);
+    } finally {
+      await client.end();
+    }
+    // What the containers registered under their prefix (queue metadata, job schedulers).
+    const redis = new Redis(svc.redisUrl, { maxRetriesPerRequest: 3 });
+    await deleteKeysWithPrefix(redis, `{${scope}}`).catch(() => undefined);
+    redis.disconnect();
+  };
   try {
-    await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
-    await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
-  } finally {
-    await admin.end();
+    const admin = new pg.Client({ connectionString: svc.postgresAdminUrl });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${password}'`);
+      await admin.query(`CREATE DATABASE ${name} OWNER ${name}`);
+    } finally {
+      await admin.end();
+    }
+    secretsPath = await mkdtemp(join(tmpdir(), 'xorb-bench-secrets-'));
+    await chmod(secretsPath, 0o755);
+    await writeFile(join(secretsPath, 'postgres_password'), password, { mode: 0o644 });
+    await writeFile(join(secretsPath, 'jwt_secret'), randomBytes(36).toString('base64url'), { mode: 0o644 });
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    throw error;
   }
   const parsed = new URL(svc.postgresAdminUrl);
   const url = `postgres://${name}@${parsed.hostname}:${parsed.port}/${name}`;
-  const secretsPath = await mkdtemp(join(tmpdir(), 'xorb-bench-secrets-'));
-  await chmod(secretsPath, 0o755);
-  await writeFile(join(secretsPath, 'postgres_password'), password, { mode: 0o644 });
-  await writeFile(join(secretsPath, 'jwt_secret'), randomBytes(36).toString('base64url'), { mode: 0o644 });
-  const scope = `xorb-bench-img-${runTag()}`;
   return {
     secretsPath,
     env: (app, port) => ({
@@ -137,17 +160,7 @@ async function productionEnv(): Promise<ProductionEnv> {
       [PORT_VARIABLE[app]]: String(port),
       [HOST_VARIABLE[app]]: '127.0.0.1',
     }),
-    async cleanup() {
-      await rm(secretsPath, { recursive: true, force: true });
-      const client = new pg.Client({ connectionString: svc.postgresAdminUrl });
-      await client.connect();
-      try {
-        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await client.query(`DROP ROLE IF EXISTS ${name}`);
-      } finally {
-        await client.end();
-      }
-    },
+    cleanup,
   };
 }
 
