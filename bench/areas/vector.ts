@@ -24,7 +24,11 @@ import { row, value, type Row } from '../lib/table';
 const DIMENSIONS = 384;
 const K = 10;
 const BATCH = 1_000;
-const EF_SEARCH = [40, 64, 100, 200];
+/** The hnsw.ef_search values of the trade-off rows (BENCH_EF_SEARCH="40,100,400" to choose others). */
+const EF_SEARCH = (process.env.BENCH_EF_SEARCH ?? '40,64,100,200')
+  .split(',')
+  .map(Number)
+  .filter((ef) => Number.isInteger(ef) && ef >= 1 && ef <= 1000);
 
 /** pgvector text with 6 significant digits: a third of the bytes of full doubles, same search. */
 function vectorLiteral(vector: readonly number[]): string {
