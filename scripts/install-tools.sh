@@ -28,10 +28,11 @@ COMPOSE_VERSION="${XORB_COMPOSE_VERSION:-v2.40.3}"
 # docker/cli has no go.mod (CalVer, "+incompatible"); its vendor.mod is used as go.mod.
 # v28.5.1 requires a docker/docker pseudo-version the proxy does not serve; v28.5.2 builds.
 DOCKER_CLI_VERSION="${XORB_DOCKER_CLI_VERSION:-v28.5.2}"
-GO_FALLBACK_VERSION="go1.26.8"
 APT_PACKAGES=(nginx prometheus openssl ca-certificates shellcheck)
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/go-toolchain.sh
+source "$SCRIPT_DIR/lib/go-toolchain.sh"
 SELF="$SCRIPT_DIR/$(basename "${BASH_SOURCE[0]}")"
 _home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
 CACHE_DIR="${XORB_CACHE_DIR:-${_home:-/root}/.cache/xorb}"
@@ -87,23 +88,6 @@ apt_install() {
 # ---------------------------------------------------------------------------
 # Go builds (same approach as scripts/services.sh for the Temporal CLI)
 # ---------------------------------------------------------------------------
-go_usable() { # go >= 1.21 can fetch the toolchain a module asks for
-  local v; v="$("$1" env GOVERSION 2>/dev/null)" || return 1
-  v="${v#go}"
-  [ "$(printf '%s\n1.21\n' "${v%%[-+ ]*}" | sort -V | head -n1)" = 1.21 ]
-}
-
-find_go() {
-  local g
-  case "${XORB_GO:-}" in
-    fetch) g="$CACHE_DIR/$GO_FALLBACK_VERSION/go/bin/go"; [ -x "$g" ] && go_usable "$g" && { echo "$g"; return 0; }; return 1 ;;
-    ?*) echo "$XORB_GO"; return 0 ;;
-  esac
-  for g in "$(command -v go 2>/dev/null || true)" /usr/local/go/bin/go "$CACHE_DIR/$GO_FALLBACK_VERSION/go/bin/go"; do
-    [ -n "$g" ] && [ -x "$g" ] && go_usable "$g" && { echo "$g"; return 0; }
-  done
-  return 1
-}
 
 fetch_go() { # the toolchain, as the Go module golang.org/toolchain, from the Go module proxy
   local proxy="${GOPROXY:-https://proxy.golang.org}" mod dest tmp

@@ -27,7 +27,6 @@ set -eEuo pipefail
 TEMPORAL_CLI_VERSION="${XORB_TEMPORAL_CLI_VERSION:-v1.5.1}"
 # Go toolchain fetched from the Go module proxy (module golang.org/toolchain) only
 # when no usable `go` (>= 1.21, which can switch toolchains itself) is installed.
-GO_FALLBACK_VERSION="go1.26.8"
 PG_MAJOR=15
 PG_BIN="/usr/lib/postgresql/${PG_MAJOR}/bin"
 PG_SUPERUSER=postgres
@@ -40,6 +39,8 @@ DOCKERD_BIN=/usr/sbin/dockerd   # Debian docker.io
 ALL_SERVICES=(postgres redis temporal docker)
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=scripts/lib/go-toolchain.sh
+source "$SCRIPT_DIR/lib/go-toolchain.sh"
 SELF="$SCRIPT_DIR/$(basename "${BASH_SOURCE[0]}")"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 _home="${HOME:-$(getent passwd "$(id -u)" | cut -d: -f6)}"
@@ -444,23 +445,6 @@ stop_redis() { kill_pidfile "$REDIS_PIDFILE" redis-server 10; }
 # ---------------------------------------------------------------------------
 # Temporal dev server (CLI built from the Go module)
 # ---------------------------------------------------------------------------
-go_usable() { # go >= 1.21 can fetch the toolchain a module asks for
-  local v; v="$("$1" env GOVERSION 2>/dev/null)" || return 1
-  v="${v#go}"
-  [ "$(printf '%s\n1.21\n' "${v%%[-+ ]*}" | sort -V | head -n1)" = 1.21 ]
-}
-
-find_go() {
-  local g
-  case "${XORB_GO:-}" in
-    fetch) g="$CACHE_DIR/$GO_FALLBACK_VERSION/go/bin/go"; [ -x "$g" ] && go_usable "$g" && { echo "$g"; return 0; }; return 1 ;;
-    ?*) echo "$XORB_GO"; return 0 ;;
-  esac
-  for g in "$(command -v go 2>/dev/null || true)" /usr/local/go/bin/go "$CACHE_DIR/$GO_FALLBACK_VERSION/go/bin/go"; do
-    [ -n "$g" ] && [ -x "$g" ] && go_usable "$g" && { echo "$g"; return 0; }
-  done
-  return 1
-}
 
 # Runs in its own bash process (see build_temporal) so that `set -e` applies.
 internal_fetch_go() { # the toolchain, as the Go module golang.org/toolchain, from the Go module proxy
