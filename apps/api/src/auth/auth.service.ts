@@ -24,6 +24,8 @@ export type AuthResult = { ok: true; principal: Principal } | { ok: false; failu
 @Injectable()
 export class AuthService {
   private readonly tokens: AccessTokens;
+  /** When this process last wrote last_used_at per key: skips a database write on most requests. */
+  private readonly touchedAt = new Map<string, number>();
   private readonly pepper: string | undefined;
 
   constructor(
@@ -83,6 +85,15 @@ export class AuthService {
     await this.redis.set(this.revocationKey(token.jti), '1', 'EX', ttl);
   }
 
+  /** last_used_at moves at most once a minute (the SQL guards across processes; this spares the round trip). */
+  private async touchAtMostOncePerMinute(keyId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.touchedAt.get(keyId) ?? 0) < 60_000) return;
+    if (this.touchedAt.size > 10_000) this.touchedAt.clear();
+    this.touchedAt.set(keyId, now);
+    await touchApiKey(this.pool, keyId);
+  }
+
   private revocationKey(jti: string): string {
     return `${this.config.redis.keyPrefix}:revoked-token:${jti}`;
   }
@@ -95,7 +106,7 @@ export class AuthService {
       return { ok: false, failure: 'invalid' };
     const status = apiKeyStatus(row);
     if (!status.ok) return status;
-    await touchApiKey(this.pool, row.id);
+    await this.touchAtMostOncePerMinute(row.id);
     return { ok: true, principal: apiKeyPrincipal(row) };
   }
 
