@@ -18,7 +18,8 @@ describe('4. Startup', () => {
     await setup?.cleanup();
   });
 
-  it.concurrent.for(APPS)(
+  // One at a time: the budget is each image's own start-up, not three sharing two cores.
+  it.for(APPS)(
     `%s: hardened production container is healthy and ready within ${HEALTHY_BUDGET_MS / 1000} s`,
     { timeout: 120_000 },
     async (app, { task }) => {

@@ -27,7 +27,6 @@ describe('5. Configuration integration', () => {
 
   it.concurrent.for(APPS)(
     '%s: XORB_ENV switches the profile of the same image (development starts without secrets)',
-    { timeout: 120_000 },
     async (app) => {
       const port = await freePort();
       const services = testServices();
@@ -65,7 +64,6 @@ describe('5. Configuration integration', () => {
 
   it.concurrent.for(APPS)(
     '%s: reads Docker secrets at /run/secrets and *_FILE paths, and never prints them',
-    { timeout: 120_000 },
     async (app) => {
       // 1. Docker secrets at /run/secrets (a read-only bind mount, as compose/swarm do).
       const viaRunSecrets = await freePort();
@@ -99,30 +97,25 @@ describe('5. Configuration integration', () => {
     },
   );
 
-  it.concurrent.for(APPS)(
-    '%s: a weak secret is refused by name, without its value',
-    { timeout: 60_000 },
-    async (app) => {
-      const weak = `Aa1${'x'.repeat(29)}`; // 32 characters, too little variety
-      const secrets = await secretsDirectory({ postgres_password: strongSecret(), jwt_secret: weak });
-      try {
-        const result = await runOnce({
-          image: imageName(app, 'production'),
-          hardened: true,
-          binds: [`${secrets.path}:/run/secrets:ro`],
-        });
-        expect(result.code).toBe(EXIT_BAD_CONFIG);
-        expect(result.stdout).toMatch(/jwt_secret: has too little variety/);
-        expect(result.stdout + result.stderr).not.toContain(weak);
-      } finally {
-        await secrets.remove();
-      }
-    },
-  );
+  it.concurrent.for(APPS)('%s: a weak secret is refused by name, without its value', async (app) => {
+    const weak = `Aa1${'x'.repeat(29)}`; // 32 characters, too little variety
+    const secrets = await secretsDirectory({ postgres_password: strongSecret(), jwt_secret: weak });
+    try {
+      const result = await runOnce({
+        image: imageName(app, 'production'),
+        hardened: true,
+        binds: [`${secrets.path}:/run/secrets:ro`],
+      });
+      expect(result.code).toBe(EXIT_BAD_CONFIG);
+      expect(result.stdout).toMatch(/jwt_secret: has too little variety/);
+      expect(result.stdout + result.stderr).not.toContain(weak);
+    } finally {
+      await secrets.remove();
+    }
+  });
 
   it.concurrent.for(APPS)(
     '%s: invalid configuration exits non-zero (78) naming every bad variable',
-    { timeout: 60_000 },
     async (app) => {
       const result = await runOnce({
         image: imageName(app, 'production'),

@@ -46,7 +46,6 @@ describe('7. Health endpoints', () => {
 
   it.concurrent.for(APPS)(
     '%s: healthy with the image’s own HEALTHCHECK; /health, /ready and /metrics answer; liveness ignores a lost dependency',
-    { timeout: 120_000 },
     async (app, { task }) => {
       const port = await freePort();
       const redis = new StallableProxy(testServices().redisUrl);

@@ -30,7 +30,6 @@ describe('9. Graceful shutdown', () => {
 
   it.concurrent.for(APPS)(
     `%s: docker stop drains the request in flight and exits 0 well inside ${STOP_TIMEOUT_SECONDS} s`,
-    { timeout: 120_000 },
     async (app, { task }) => {
       const port = await freePort();
       const redis = new StallableProxy(testServices().redisUrl);

@@ -26,6 +26,7 @@ describe('API across processes', () => {
   let database: TestDatabase;
   let pool: Pool;
   let key: string;
+  let tenantId: string;
   const processes: ServiceProcess[] = [];
 
   function env(port: number, extra: Record<string, string> = {}): Record<string, string> {
@@ -56,12 +57,12 @@ describe('API across processes', () => {
     });
     pool = createPool(config.database, { applicationName: 'test', logger });
     await migrate(pool, logger);
-    const { tenantId } = await provisionTenant(pool, {
+    ({ tenantId } = await provisionTenant(pool, {
       slug: 'multi',
       name: 'multi',
       adminEmail: 'a@multi.test',
       adminPassword: `pw-${randomUUID()}`,
-    });
+    }));
     const generated = generateApiKey();
     await insertApiKey(pool, {
       tenantId,
@@ -86,9 +87,10 @@ describe('API across processes', () => {
     const limits = { RATE_LIMIT_MAX_REQUESTS: '6', RATE_LIMIT_WINDOW_SECONDS: '60' };
     const a = start(portA, limits);
     const b = start(portB, limits);
+    // Two API processes compiling from source at once are slow to start on a busy machine.
     await Promise.all([
-      waitForHttp(`http://127.0.0.1:${portA}/health`),
-      waitForHttp(`http://127.0.0.1:${portB}/health`),
+      waitForHttp(`http://127.0.0.1:${portA}/health`, 200, 150_000),
+      waitForHttp(`http://127.0.0.1:${portB}/health`, 200, 150_000),
     ]);
     const statuses: number[] = [];
     let last: Response | undefined;
@@ -104,12 +106,81 @@ describe('API across processes', () => {
     expect(last?.headers.get('ratelimit-remaining')).toBe('0');
     expect(last?.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     await Promise.all([a.stop(), b.stop()]);
-  }, 60_000);
+  }, 200_000);
+
+  async function createKey(role: 'admin' | 'viewer'): Promise<{ id: string; key: string }> {
+    const generated = generateApiKey();
+    const row = await insertApiKey(pool, {
+      tenantId,
+      name: `${role}-${generated.prefix}`,
+      prefix: generated.prefix,
+      secretHash: hashApiKeySecret(generated.secret, undefined),
+      role,
+      createdBy: null,
+      expiresAt: null,
+    });
+    return { id: row.id, key: generated.key };
+  }
+
+  /** api_key_cache_lookups_total by result, from one process's /metrics. */
+  async function cacheLookups(port: number): Promise<Record<'hit' | 'miss' | 'bypass', number>> {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const count = (result: string) =>
+      Number(new RegExp(`^api_key_cache_lookups_total\\{result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+    return { hit: count('hit'), miss: count('miss'), bypass: count('bypass') };
+  }
+
+  it('caches API keys per process, and a revocation in one process stops the key in the other at once', async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    // A TTL far longer than the test: only the revocation message can make B forget the key.
+    const settings = { API_KEY_CACHE_TTL: '5m', RATE_LIMIT_MAX_REQUESTS: '10000' };
+    const a = start(portA, settings);
+    const b = start(portB, settings);
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${portA}/health`, 200, 120_000),
+      waitForHttp(`http://127.0.0.1:${portB}/health`, 200, 120_000),
+    ]);
+    const admin = await createKey('admin');
+    const victim = await createKey('viewer');
+    const me = (port: number, credential: string) =>
+      fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${credential}` } });
+
+    // Each process subscribes to revocations shortly after it starts; until then it does not cache.
+    const deadline = Date.now() + 30_000;
+    for (const port of [portA, portB]) {
+      while ((await cacheLookups(port)).hit < 1) {
+        if (Date.now() > deadline) throw new Error(`process on ${port} never served an API key from its cache`);
+        expect((await me(port, victim.key)).status).toBe(200);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+    // Served from B's cache now: its hit count moves, its database reads do not.
+    const before = await cacheLookups(portB);
+    for (let index = 0; index < 5; index += 1) expect((await me(portB, victim.key)).status).toBe(200);
+    const after = await cacheLookups(portB);
+    expect(after.hit - before.hit).toBe(5);
+    expect(after.miss).toBe(before.miss);
+    expect(after.bypass).toBe(before.bypass);
+
+    const revoke = await fetch(`http://127.0.0.1:${portA}/api/v1/api-keys/${victim.id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${admin.key}` },
+    });
+    expect(revoke.status).toBe(204);
+    const refusedByB = await me(portB, victim.key);
+    expect(refusedByB.status).toBe(401);
+    expect(((await refusedByB.json()) as { detail: string }).detail).toBe('The credentials have been revoked');
+    expect((await me(portA, victim.key)).status).toBe(401);
+    // Other keys keep working (and keep being cached) in both.
+    expect((await me(portB, admin.key)).status).toBe(200);
+    expect((await me(portA, admin.key)).status).toBe(200);
+    await Promise.all([a.stop(), b.stop()]);
+  }, 240_000);
 
   it('with WORKERS=2 runs two processes on one port, replaces a dead one, sums metrics and drains on SIGTERM', async () => {
     const port = await freePort();
     const primary = start(port, { WORKERS: '2', SHUTDOWN_GRACE_SECONDS: '10' });
-    await waitForHttp(`http://127.0.0.1:${port}/health`);
+    await waitForHttp(`http://127.0.0.1:${port}/health`, 200, 150_000);
     const listening = async (count: number) => {
       await primary.waitForLog(
         () => primary.logs().filter((line) => line.message === 'API listening').length >= count,
@@ -140,5 +211,5 @@ describe('API across processes', () => {
     const exit = await primary.stop('SIGTERM');
     expect(exit.code).toBe(0);
     for (const pid of after.slice(1)) expect(() => process.kill(pid, 0)).toThrow();
-  }, 120_000);
+  }, 240_000);
 });

@@ -61,10 +61,8 @@ describe('resolveTarget', () => {
   });
 
   it('fails retryably when the resolver does not answer in time', async () => {
-    const started = performance.now();
     const error = await resolveTarget('silent.test', { dnsServers, timeoutMs: 300 }).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'TargetResolutionError', failure: 'timeout', nonRetryable: false });
-    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('rejects with the abort reason when cancelled', async () => {

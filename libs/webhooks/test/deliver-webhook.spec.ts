@@ -176,7 +176,6 @@ describe('deliverWebhook', () => {
       reason: 'no response within 300 ms',
     });
     expect(result.durationMs).toBeGreaterThanOrEqual(290);
-    expect(result.durationMs).toBeLessThan(2_000);
   });
 
   it('lets the status decide once it has arrived, even if the body never ends', async () => {
@@ -192,9 +191,9 @@ describe('deliverWebhook', () => {
   });
 
   it('stops reading an endless body at the cap instead of waiting for the timeout', async () => {
-    const result = await deliver({ url: receiver.url('/endless'), timeoutMs: 4_000 });
+    // A timeout far beyond the test's own: waiting for it would fail the test.
+    const result = await deliver({ url: receiver.url('/endless'), timeoutMs: 600_000 });
     expect(result).toMatchObject({ status: 200, outcome: 'delivered', responseExcerpt: 'z'.repeat(4_096) });
-    expect(result.durationMs).toBeLessThan(2_000);
   });
 
   it('treats a refused connection as retryable', async () => {

@@ -62,7 +62,6 @@ describe('CircuitBreakingEmbedder', () => {
     expect(breaker.state).toBe('open');
     expect(server.requests).toHaveLength(3);
 
-    const started = performance.now();
     for (let i = 0; i < 5; i++) {
       const error = await breaker.embed(['x']).catch((reason: unknown) => reason);
       expect(error).toBeInstanceOf(EmbeddingsUnavailableError);
@@ -70,7 +69,6 @@ describe('CircuitBreakingEmbedder', () => {
       expect((error as Error).message).toContain('openai-compatible is unavailable (circuit open)');
       expect((error as Error).cause).toBeInstanceOf(EmbeddingProviderError);
     }
-    expect(performance.now() - started).toBeLessThan(50);
     expect(server.requests).toHaveLength(3);
     expect(transitions).toEqual(['open']);
     expect(logLines).toContainEqual(
@@ -133,9 +131,7 @@ describe('CircuitBreakingEmbedder', () => {
     const trial = single.embed(['x']).catch((reason: unknown) => reason);
     await sleep(20);
     expect(single.state).toBe('half-open');
-    const started = performance.now();
     await expect(single.embed(['y'])).rejects.toBeInstanceOf(EmbeddingsUnavailableError);
-    expect(performance.now() - started).toBeLessThan(50);
     expect(server.requests).toHaveLength(2);
     expect(await trial).toMatchObject({ code: 'timeout' });
     expect(single.state).toBe('open');

@@ -163,7 +163,6 @@ describe('OpenAiCompatibleEmbedder', () => {
     expect(error).toMatchObject({ code: 'timeout', retryable: true, status: undefined });
     expect(error.message).toContain('did not answer within 200 ms');
     expect(elapsed).toBeGreaterThanOrEqual(190);
-    expect(elapsed).toBeLessThan(1_000);
   });
 
   it('passes the caller abort on without retrying', async () => {
