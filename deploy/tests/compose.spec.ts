@@ -22,7 +22,15 @@ interface ComposeService {
   ports?: Array<{ target: number; published?: string; host_ip?: string; mode?: string }>;
   networks?: Record<string, { aliases?: string[] } | null>;
   depends_on?: Record<string, { condition: string; required?: boolean }>;
-  healthcheck?: { test?: string[]; disable?: boolean };
+  healthcheck?: {
+    test?: string[];
+    disable?: boolean;
+    interval?: string;
+    timeout?: string;
+    retries?: number;
+    start_period?: string;
+  };
+  tmpfs?: string[];
   deploy?: {
     mode?: string;
     replicas?: number;
@@ -126,6 +134,19 @@ async function imageHealthcheck(app: string): Promise<boolean> {
   return /^HEALTHCHECK\s+(?!NONE)/m.test(dockerfile);
 }
 
+/** The exec-form command of apps/<app>/Dockerfile's HEALTHCHECK (CMD ["node", ...]). */
+async function imageHealthcheckCommand(app: string): Promise<string[] | undefined> {
+  const dockerfile = await readFile(join(REPO_ROOT, `apps/${app}/Dockerfile`), 'utf8').catch(() => '');
+  const match = /^HEALTHCHECK\s+(?!NONE)[^\n]*?(?:\\\n[^\n]*?)*CMD\s+(\[[^\n]*\])/m.exec(dockerfile);
+  return match?.[1] ? (JSON.parse(match[1]) as string[]) : undefined;
+}
+
+/** The temp paths nginx/nginx.conf gives nginx (client_body_temp_path, proxy_temp_path, ...). */
+async function nginxTempPaths(): Promise<string[]> {
+  const conf = await readFile(join(REPO_ROOT, 'nginx/nginx.conf'), 'utf8');
+  return [...conf.matchAll(/^\s*(\w+_temp_path)\s+(\S+);/gm)].map((m) => `${m[1]} ${m[2]}`);
+}
+
 beforeAll(async () => {
   compose = await tool('XORB_COMPOSE_BIN');
   work = await tempDir('xorb-compose');
@@ -184,8 +205,16 @@ describe('docker-compose.development.yml', () => {
       if (name === 'migrate') {
         expect(service.healthcheck?.disable).toBe(true);
       } else if ((APPS_DEV as readonly string[]).includes(name)) {
-        expect(service.healthcheck, `${name} keeps its image's HEALTHCHECK`).toBeUndefined();
-        expect(await imageHealthcheck(name.replace('-dev', ''))).toBe(true);
+        // The image's own check, with a start period long enough for `tsx watch` to compile.
+        const command = await imageHealthcheckCommand(name.replace('-dev', ''));
+        expect(command, `${name}: the image has a HEALTHCHECK`).toBeDefined();
+        expect(service.healthcheck, `${name} healthcheck`).toMatchObject({
+          test: ['CMD', ...(command ?? [])],
+          interval: '10s',
+          timeout: '5s',
+          retries: 3,
+          start_period: '3m0s',
+        });
       } else {
         expect(service.healthcheck?.test?.length, `${name} healthcheck`).toBeGreaterThan(0);
       }
@@ -205,6 +234,15 @@ describe('docker-compose.development.yml', () => {
       restart: 'no',
       depends_on: { postgres: { condition: 'service_healthy' } },
     });
+  });
+
+  it("gives nginx's temp paths a writable home: /tmp, its one tmpfs (not a root-owned /var/cache/nginx)", async () => {
+    const paths = await nginxTempPaths();
+    expect(paths).toHaveLength(5);
+    for (const path of paths) expect(path).toMatch(/ \/tmp\/nginx_\w+$/);
+    expect(project.services.nginx?.read_only).toBe(true);
+    expect(project.services.nginx?.user).toBe('101:101');
+    expect(project.services.nginx?.tmpfs).toEqual(['/tmp']);
   });
 
   it('publishes ports on 127.0.0.1 only, and can scale the workers (no fixed host port, no container name)', () => {
@@ -295,7 +333,7 @@ describe('docker-compose.production.yml', () => {
     }
   });
 
-  it('hardens every service: no new privileges, and read-only roots without capabilities where the image allows', () => {
+  it('hardens every service: no new privileges, and read-only roots without capabilities where the image allows', async () => {
     const writableRoot = ['temporal', 'temporal-ui']; // they render their config files at start
     const keepsCapabilities = ['cadvisor']; // reads the host's cgroups and Docker's data as root
     for (const [name, service] of Object.entries(project.services)) {
@@ -309,6 +347,11 @@ describe('docker-compose.production.yml', () => {
       const tmp = project.services[name]?.volumes?.find((volume) => volume.target === '/tmp');
       expect(tmp?.type, `${name} /tmp`).toBe('tmpfs');
     }
+    // nginx (user 101) writes its temp files under /tmp/nginx_* (nginx/nginx.conf): a tmpfs
+    // on /var/cache/nginx would be root-owned 0755, and nginx would crash-loop on mkdir().
+    const nginxVolumes = project.services.nginx?.volumes ?? [];
+    expect(nginxVolumes.map((volume) => volume.target)).not.toContain('/var/cache/nginx');
+    for (const path of await nginxTempPaths()) expect(path).toMatch(/ \/tmp\/nginx_\w+$/);
   });
 
   it('segments the networks: only nginx publishes ports; postgres, redis and temporal sit on internal networks', () => {

@@ -1325,7 +1325,7 @@ render_nginx() { # site dir secrets -> dir/nginx.conf, as the stacks mount nginx
   chmod 755 "$dir"; chmod 777 "$dir/cache"
   cp /etc/nginx/mime.types "$dir/mime.types" 2>/dev/null || : >"$dir/mime.types"
   paths() {
-    sed -e "s#/etc/nginx/#$dir/#g" -e "s#/var/cache/nginx/#$dir/cache/#g" \
+    sed -e "s#/etc/nginx/#$dir/#g" -e "s#/tmp/nginx_#$dir/cache/nginx_#g" \
         -e "s#/run/secrets/#$secrets/#g" -e "s#pid /tmp/nginx.pid;#pid $dir/nginx.pid;#" "$1"
   }
   paths "$ROOT/nginx/nginx.conf" >"$dir/nginx.conf"

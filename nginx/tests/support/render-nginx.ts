@@ -64,7 +64,7 @@ export async function renderNginx(options: NginxRenderOptions): Promise<Rendered
   const paths = (file: string, text: string): string => {
     let out = text;
     if (out.includes('/etc/nginx/')) out = replace(file, out, '/etc/nginx/', `${dir}/`);
-    if (out.includes('/var/cache/nginx/')) out = replace(file, out, '/var/cache/nginx/', `${dir}/cache/`);
+    if (out.includes('/tmp/nginx_')) out = replace(file, out, '/tmp/nginx_', `${dir}/cache/nginx_`);
     if (out.includes('/run/secrets/')) out = replace(file, out, '/run/secrets/', `${options.secretsDir}/`);
     if (out.includes('pid /tmp/nginx.pid;'))
       out = replace(file, out, 'pid /tmp/nginx.pid;', `pid ${dir}/nginx.pid;`);
