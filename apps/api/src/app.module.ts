@@ -9,6 +9,7 @@ import type { EmbeddingProvider } from '@xorb/embeddings';
 import type { Registry } from 'prom-client';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
+import { ApiKeyCache } from './auth/api-key-cache';
 import { AuthGuard } from './auth/auth.guard';
 import { AuthService } from './auth/auth.service';
 import { DocsController } from './docs/docs.controller';
@@ -28,6 +29,7 @@ import {
   CONFIG,
   EMBEDDER,
   LOGGER,
+  METRICS_REGISTRY,
   METRICS_SOURCE,
   PG_POOL,
   PRODUCERS,
@@ -88,6 +90,7 @@ export class AppModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: dependencies.logger },
+        { provide: METRICS_REGISTRY, useValue: dependencies.registry },
         { provide: METRICS_SOURCE, useValue: dependencies.metrics ?? localMetrics(dependencies.registry) },
         { provide: READINESS_CHECKS, useValue: dependencies.checks },
         { provide: SHUTDOWN, useValue: dependencies.shutdown },
@@ -105,6 +108,7 @@ export class AppModule {
             config.security.rateLimit.windowSeconds,
           ),
         },
+        ApiKeyCache,
         AuthService,
         AuditService,
         TargetsService,

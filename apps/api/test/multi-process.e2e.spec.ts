@@ -126,7 +126,10 @@ describe('API across processes', () => {
   async function cacheLookups(port: number): Promise<Record<'hit' | 'miss' | 'bypass', number>> {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     const count = (result: string) =>
-      Number(new RegExp(`^api_key_cache_lookups_total\\{result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+      Number(
+        new RegExp(`^api_key_cache_lookups_total\\{result="${result}"[^}]*\\} (\\d+)`, 'm').exec(text)?.[1] ??
+          NaN,
+      );
     return { hit: count('hit'), miss: count('miss'), bypass: count('bypass') };
   }
 
@@ -149,7 +152,8 @@ describe('API across processes', () => {
     const deadline = Date.now() + 30_000;
     for (const port of [portA, portB]) {
       while ((await cacheLookups(port)).hit < 1) {
-        if (Date.now() > deadline) throw new Error(`process on ${port} never served an API key from its cache`);
+        if (Date.now() > deadline)
+          throw new Error(`process on ${port} never served an API key from its cache`);
         expect((await me(port, victim.key)).status).toBe(200);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -169,7 +173,9 @@ describe('API across processes', () => {
     expect(revoke.status).toBe(204);
     const refusedByB = await me(portB, victim.key);
     expect(refusedByB.status).toBe(401);
-    expect(((await refusedByB.json()) as { detail: string }).detail).toBe('The credentials have been revoked');
+    expect(((await refusedByB.json()) as { detail: string }).detail).toBe(
+      'The credentials have been revoked',
+    );
     expect((await me(portA, victim.key)).status).toBe(401);
     // Other keys keep working (and keep being cached) in both.
     expect((await me(portB, admin.key)).status).toBe(200);

@@ -97,6 +97,8 @@ export interface SecurityConfig {
   refreshTokenTtlSeconds: number;
   apiKeyPepper?: string;
   rateLimit: { windowSeconds: number; maxRequests: number };
+  /** How long an API process keeps API key rows; 0 = not at all. */
+  apiKeyCacheTtlSeconds: number;
 }
 
 export interface ScanningConfig {

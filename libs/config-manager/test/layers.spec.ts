@@ -264,4 +264,12 @@ describe('layer 5: secrets override everything below', () => {
     const config = await load({ REDIS_URL: 'redis://:from-url@cache:6379', REDIS_PASSWORD: 'from-env' });
     expect(config.redis.getUrl()).toBe('redis://:from-env@cache:6379');
   });
+
+  it('API_KEY_CACHE_TTL: 5 s by default, 0 turns the cache off, at most 5 minutes', async () => {
+    expect((await load({})).security.apiKeyCacheTtlSeconds).toBe(5);
+    expect((await load({ API_KEY_CACHE_TTL: '0' })).security.apiKeyCacheTtlSeconds).toBe(0);
+    expect((await load({ API_KEY_CACHE_TTL: '1m' })).security.apiKeyCacheTtlSeconds).toBe(60);
+    const error = await loadError({ API_KEY_CACHE_TTL: '10m' });
+    expect(problemFor(error, 'API_KEY_CACHE_TTL')).toMatch(/from 0 to 300 seconds/);
+  });
 });

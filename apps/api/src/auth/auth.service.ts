@@ -3,7 +3,6 @@ import type { XorbConfig } from '@xorb/config-manager';
 import type { api } from '@xorb/contracts';
 import {
   findApiKeyById,
-  findApiKeyByPrefix,
   findUser,
   findUserForSignIn,
   touchApiKey,
@@ -13,6 +12,7 @@ import {
 import type { Redis } from '@xorb/redis';
 import { CONFIG, PG_POOL, REDIS } from '../tokens';
 import { AccessTokens } from './access-tokens';
+import { ApiKeyCache } from './api-key-cache';
 import { apiKeySecretMatches, looksLikeApiKey, parseApiKey } from './api-key-codec';
 import { verifyPassword } from './passwords';
 import type { Principal } from './principal';
@@ -32,6 +32,7 @@ export class AuthService {
     @Inject(CONFIG) private readonly config: XorbConfig,
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(REDIS) private readonly redis: Redis,
+    @Inject(ApiKeyCache) private readonly apiKeys: ApiKeyCache,
   ) {
     this.tokens = new AccessTokens(config.security);
     this.pepper = config.security.apiKeyPepper;
@@ -101,7 +102,8 @@ export class AuthService {
   private async authenticateApiKey(key: string): Promise<AuthResult> {
     const parsed = parseApiKey(key);
     if (!parsed) return { ok: false, failure: 'invalid' };
-    const row = await findApiKeyByPrefix(this.pool, parsed.prefix);
+    // Usually from this process's cache (API_KEY_CACHE_TTL); the checks below run on every request either way.
+    const row = await this.apiKeys.lookup(parsed.prefix);
     if (!row || !apiKeySecretMatches(parsed.secret, row.secret_hash, this.pepper))
       return { ok: false, failure: 'invalid' };
     const status = apiKeyStatus(row);

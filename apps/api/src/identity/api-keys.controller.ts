@@ -14,6 +14,7 @@ import {
   type Pool,
 } from '@xorb/db';
 import { AuditService } from '../audit/audit.service';
+import { ApiKeyCache } from '../auth/api-key-cache';
 import { generateApiKey, hashApiKeySecret } from '../auth/api-key-codec';
 import { Ctx, type RequestContext } from '../auth/principal';
 import { parseCursor } from '../http/cursor';
@@ -43,6 +44,7 @@ export class ApiKeysController {
     @Inject(PG_POOL) private readonly pool: Pool,
     @Inject(CONFIG) private readonly config: XorbConfig,
     @Inject(AuditService) private readonly audit: AuditService,
+    @Inject(ApiKeyCache) private readonly cache: ApiKeyCache,
   ) {}
 
   @Endpoint({
@@ -125,7 +127,7 @@ export class ApiKeysController {
   async revoke(@Ctx() context: RequestContext, @Input('params') params: { id: string }): Promise<void> {
     const { tenantId } = context.principal;
     const revoked = await withTenant(this.pool, tenantId, async (client) => {
-      if (!(await findApiKey(client, tenantId, params.id))) return false;
+      if (!(await findApiKey(client, tenantId, params.id))) return undefined;
       const row = await revokeApiKey(client, tenantId, params.id);
       await this.audit.record(client, context, {
         action: 'api_key.revoke',
@@ -133,8 +135,10 @@ export class ApiKeysController {
         resourceId: params.id,
         details: { prefix: row?.prefix },
       });
-      return true;
+      return row;
     });
     if (!revoked) throw new ProblemException(404, `No API key ${params.id} in this tenant`);
+    // Committed: now every API process forgets the row (this one at once, the others via Redis).
+    await this.cache.revoked(revoked);
   }
 }

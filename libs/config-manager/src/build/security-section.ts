@@ -25,6 +25,7 @@ export function buildSecurityConfig(context: BuildContext): SecurityConfig {
       windowSeconds: settings.read('RATE_LIMIT_WINDOW_SECONDS'),
       maxRequests: settings.read('RATE_LIMIT_MAX_REQUESTS'),
     },
+    apiKeyCacheTtlSeconds: settings.read('API_KEY_CACHE_TTL'),
   };
   const jwtSecret =
     providedSecret(context, 'jwt_secret') ?? developmentFallback(context.env, 'jwt_secret') ?? '';

@@ -379,6 +379,13 @@ export const SETTINGS = {
     parse: integerBetween(1, 1_000_000),
     default: '100',
   },
+  API_KEY_CACHE_TTL: {
+    section: 'security',
+    description:
+      'How long each API process keeps an API key row (seconds, or 1m…; at most 5m); 0 disables. Revocation reaches every process at once via Redis; hash, expiry and revocation are checked on every request.',
+    parse: durationSecondsBetween(0, 300),
+    default: '5',
+  },
 
   // scanning
   SCAN_ALLOWLIST: {
