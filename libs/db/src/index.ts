@@ -8,7 +8,8 @@ export {
   type MigrationResult,
 } from './migrations';
 export { postgresReadiness } from './readiness';
-export { withTenant, withTransaction } from './tenant-scope';
+export { withTenant, withTransaction, assertTenantId } from './tenant-scope';
+export { readAsTenant, type ReadQuery } from './read-as-tenant';
 export { encodeCursor, decodeCursor, toPage, type Cursor, type Page } from './pagination';
 export type { Queryable } from './queryable';
 export * from './repositories';

@@ -3,9 +3,11 @@ import type { z } from 'zod';
 import type { api } from '@xorb/contracts';
 import {
   findFinding,
+  findFindingQuery,
   findingEmbedding,
-  listFindings,
+  listFindingsQuery,
   nearestFindings,
+  readAsTenant,
   toPage,
   updateFindingStatus,
   withTenant,
@@ -56,14 +58,18 @@ export class FindingsService {
     @Inject(AuditService) private readonly audit: AuditService,
   ) {}
 
-  list(tenantId: string, filter: FindingFilter, limit: number, after?: Cursor): Promise<Page<Finding>> {
-    return withTenant(this.pool, tenantId, async (client) =>
-      toPage(await listFindings(client, tenantId, filter, limit, after), limit, toFinding),
+  /** Reads go out in one round trip (readAsTenant): role, tenant, read-only and the SELECT. */
+  async list(tenantId: string, filter: FindingFilter, limit: number, after?: Cursor): Promise<Page<Finding>> {
+    const rows = await readAsTenant<FindingRow>(
+      this.pool,
+      tenantId,
+      listFindingsQuery(tenantId, filter, limit, after),
     );
+    return toPage(rows, limit, toFinding);
   }
 
   async get(tenantId: string, id: string): Promise<Finding> {
-    const row = await withTenant(this.pool, tenantId, (client) => findFinding(client, tenantId, id));
+    const [row] = await readAsTenant<FindingRow>(this.pool, tenantId, findFindingQuery(tenantId, id));
     if (!row) throw notFound(id);
     return toFinding(row);
   }

@@ -7,15 +7,18 @@ import { WORKFLOW_TYPES, type api, type ScanProgress, type ScanWorkflowInput } f
 import {
   findScan,
   findScanByIdempotencyKey,
+  findScanQuery,
   findTarget,
   insertScan,
-  listScans,
+  listScansQuery,
+  readAsTenant,
   toPage,
   updateScan,
   withTenant,
   type Cursor,
   type Page,
   type Pool,
+  type ScanRow,
   type ScanStatus,
 } from '@xorb/db';
 import type { Logger } from '@xorb/observability';
@@ -123,20 +126,24 @@ export class ScansService {
     return { scan: toScan(outcome), created: true };
   }
 
-  list(
+  /** Reads go out in one round trip (readAsTenant): role, tenant, read-only and the SELECT. */
+  async list(
     tenantId: string,
     filter: { status?: ScanStatus; targetId?: string },
     limit: number,
     after?: Cursor,
   ): Promise<Page<Scan>> {
-    return withTenant(this.pool, tenantId, async (client) =>
-      toPage(await listScans(client, tenantId, filter, limit, after), limit, (row) => toScan(row)),
+    const rows = await readAsTenant<ScanRow>(
+      this.pool,
+      tenantId,
+      listScansQuery(tenantId, filter, limit, after),
     );
+    return toPage(rows, limit, (row) => toScan(row));
   }
 
   /** Reads come from Postgres; only a running scan's live progress asks Temporal. */
   async get(tenantId: string, id: string): Promise<Scan> {
-    const row = await withTenant(this.pool, tenantId, (client) => findScan(client, tenantId, id));
+    const [row] = await readAsTenant<ScanRow>(this.pool, tenantId, findScanQuery(tenantId, id));
     if (!row) throw notFound(id);
     if (FINISHED.has(row.status)) return toScan(row);
     return toScan(row, await this.liveProgress(id));

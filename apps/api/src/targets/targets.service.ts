@@ -7,8 +7,10 @@ import {
   deleteTarget,
   findTarget,
   insertTarget,
-  listTargets,
+  findTargetQuery,
+  listTargetsQuery,
   markTargetVerified,
+  readAsTenant,
   toPage,
   updateTarget,
   withTenant,
@@ -90,19 +92,23 @@ export class TargetsService {
     return this.toTarget(row);
   }
 
-  list(
+  /** Reads go out in one round trip (readAsTenant): role, tenant, read-only and the SELECT. */
+  async list(
     tenantId: string,
     filter: { tag?: string; verified?: boolean },
     limit: number,
     after?: Cursor,
   ): Promise<Page<Target>> {
-    return withTenant(this.pool, tenantId, async (client) =>
-      toPage(await listTargets(client, tenantId, filter, limit, after), limit, (row) => this.toTarget(row)),
+    const rows = await readAsTenant<TargetRow>(
+      this.pool,
+      tenantId,
+      listTargetsQuery(tenantId, filter, limit, after),
     );
+    return toPage(rows, limit, (row) => this.toTarget(row));
   }
 
   async get(tenantId: string, id: string): Promise<Target> {
-    const row = await withTenant(this.pool, tenantId, (client) => findTarget(client, tenantId, id));
+    const [row] = await readAsTenant<TargetRow>(this.pool, tenantId, findTargetQuery(tenantId, id));
     if (!row) throw notFound(id);
     return this.toTarget(row);
   }

@@ -1,5 +1,6 @@
 import type { Cursor } from '../pagination';
 import type { Queryable } from '../queryable';
+import type { ReadQuery } from '../read-as-tenant';
 
 export type FindingStatus = 'open' | 'acknowledged' | 'resolved' | 'false_positive';
 export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
@@ -97,15 +98,17 @@ export async function upsertFinding(
   return { row, inserted };
 }
 
+/** The statement findFinding runs (for readAsTenant). */
+export function findFindingQuery(tenantId: string, id: string): ReadQuery {
+  return { text: `SELECT ${COLUMNS} FROM findings WHERE tenant_id = $1 AND id = $2`, values: [tenantId, id] };
+}
+
 export async function findFinding(
   client: Queryable,
   tenantId: string,
   id: string,
 ): Promise<FindingRow | undefined> {
-  const { rows } = await client.query<FindingRow>(
-    `SELECT ${COLUMNS} FROM findings WHERE tenant_id = $1 AND id = $2`,
-    [tenantId, id],
-  );
+  const { rows } = await client.query<FindingRow>(findFindingQuery(tenantId, id));
   return rows[0];
 }
 
@@ -124,15 +127,26 @@ export async function listFindings(
   limit: number,
   after?: Cursor,
 ): Promise<FindingRow[]> {
-  const { rows } = await client.query<FindingRow>(
-    `SELECT ${COLUMNS} FROM findings
+  const { rows } = await client.query<FindingRow>(listFindingsQuery(tenantId, filter, limit, after));
+  return rows;
+}
+
+/** The statement listFindings runs (for readAsTenant). */
+export function listFindingsQuery(
+  tenantId: string,
+  filter: FindingFilter,
+  limit: number,
+  after?: Cursor,
+): ReadQuery {
+  return {
+    text: `SELECT ${COLUMNS} FROM findings
       WHERE tenant_id = $1
         AND ($2::text IS NULL OR status = $2) AND ($3::text IS NULL OR severity = $3)
         AND ($4::uuid IS NULL OR target_id = $4) AND ($5::text IS NULL OR check_id = $5)
         AND ($6::uuid IS NULL OR last_scan_id = $6)
         AND ($7::timestamptz IS NULL OR (created_at, id) < ($7::timestamptz, $8::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $9`,
-    [
+    values: [
       tenantId,
       filter.status ?? null,
       filter.severity ?? null,
@@ -143,8 +157,7 @@ export async function listFindings(
       after?.id ?? null,
       limit + 1,
     ],
-  );
-  return rows;
+  };
 }
 
 export async function updateFindingStatus(

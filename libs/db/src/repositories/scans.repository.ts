@@ -1,5 +1,6 @@
 import type { Cursor } from '../pagination';
 import type { Queryable } from '../queryable';
+import type { ReadQuery } from '../read-as-tenant';
 
 export type ScanStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
 
@@ -63,15 +64,17 @@ export async function insertScan(client: Queryable, scan: NewScan): Promise<Scan
   return rows[0];
 }
 
+/** The statement findScan runs (for readAsTenant). */
+export function findScanQuery(tenantId: string, id: string): ReadQuery {
+  return { text: `SELECT ${COLUMNS} FROM scans WHERE tenant_id = $1 AND id = $2`, values: [tenantId, id] };
+}
+
 export async function findScan(
   client: Queryable,
   tenantId: string,
   id: string,
 ): Promise<ScanRow | undefined> {
-  const { rows } = await client.query<ScanRow>(
-    `SELECT ${COLUMNS} FROM scans WHERE tenant_id = $1 AND id = $2`,
-    [tenantId, id],
-  );
+  const { rows } = await client.query<ScanRow>(findScanQuery(tenantId, id));
   return rows[0];
 }
 
@@ -94,12 +97,23 @@ export async function listScans(
   limit: number,
   after?: Cursor,
 ): Promise<ScanRow[]> {
-  const { rows } = await client.query<ScanRow>(
-    `SELECT ${COLUMNS} FROM scans
+  const { rows } = await client.query<ScanRow>(listScansQuery(tenantId, filter, limit, after));
+  return rows;
+}
+
+/** The statement listScans runs (for readAsTenant). */
+export function listScansQuery(
+  tenantId: string,
+  filter: { status?: ScanStatus; targetId?: string },
+  limit: number,
+  after?: Cursor,
+): ReadQuery {
+  return {
+    text: `SELECT ${COLUMNS} FROM scans
       WHERE tenant_id = $1 AND ($2::text IS NULL OR status = $2) AND ($3::uuid IS NULL OR target_id = $3)
         AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $6`,
-    [
+    values: [
       tenantId,
       filter.status ?? null,
       filter.targetId ?? null,
@@ -107,8 +121,7 @@ export async function listScans(
       after?.id ?? null,
       limit + 1,
     ],
-  );
-  return rows;
+  };
 }
 
 export interface ScanProgressUpdate {

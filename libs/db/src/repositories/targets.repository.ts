@@ -1,4 +1,5 @@
 import type { Queryable } from '../queryable';
+import type { ReadQuery } from '../read-as-tenant';
 import type { Cursor } from '../pagination';
 
 export interface TargetRow {
@@ -50,15 +51,17 @@ export async function insertTarget(client: Queryable, target: NewTarget): Promis
   return rows[0];
 }
 
+/** The statement findTarget runs (for readAsTenant). */
+export function findTargetQuery(tenantId: string, id: string): ReadQuery {
+  return { text: `SELECT ${COLUMNS} FROM targets WHERE tenant_id = $1 AND id = $2`, values: [tenantId, id] };
+}
+
 export async function findTarget(
   client: Queryable,
   tenantId: string,
   id: string,
 ): Promise<TargetRow | undefined> {
-  const { rows } = await client.query<TargetRow>(
-    `SELECT ${COLUMNS} FROM targets WHERE tenant_id = $1 AND id = $2`,
-    [tenantId, id],
-  );
+  const { rows } = await client.query<TargetRow>(findTargetQuery(tenantId, id));
   return rows[0];
 }
 
@@ -69,14 +72,25 @@ export async function listTargets(
   limit: number,
   after?: Cursor,
 ): Promise<TargetRow[]> {
-  const { rows } = await client.query<TargetRow>(
-    `SELECT ${COLUMNS} FROM targets
+  const { rows } = await client.query<TargetRow>(listTargetsQuery(tenantId, filter, limit, after));
+  return rows;
+}
+
+/** The statement listTargets runs (for readAsTenant): limit + 1 rows, the extra one says there is a next page. */
+export function listTargetsQuery(
+  tenantId: string,
+  filter: { tag?: string; verified?: boolean },
+  limit: number,
+  after?: Cursor,
+): ReadQuery {
+  return {
+    text: `SELECT ${COLUMNS} FROM targets
       WHERE tenant_id = $1
         AND ($2::text IS NULL OR $2 = ANY (tags))
         AND ($3::boolean IS NULL OR (verified_at IS NOT NULL) = $3)
         AND ($4::timestamptz IS NULL OR (created_at, id) < ($4::timestamptz, $5::uuid))
       ORDER BY created_at DESC, id DESC LIMIT $6`,
-    [
+    values: [
       tenantId,
       filter.tag ?? null,
       filter.verified ?? null,
@@ -84,8 +98,7 @@ export async function listTargets(
       after?.id ?? null,
       limit + 1,
     ],
-  );
-  return rows;
+  };
 }
 
 export async function updateTarget(
