@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Connection, FieldDef, QueryResultRow, Submittable } from 'pg';
+import type { Connection, QueryResultRow, Submittable } from 'pg';
 import type { Pool } from './pool';
 import { assertTenantId } from './tenant-scope';
 
@@ -15,135 +15,130 @@ export interface ReadQuery {
  */
 const SCOPE = `SELECT set_config('role', 'xorb_app', true), set_config('xorb.tenant_id', $1, true), set_config('transaction_read_only', 'on', true)`;
 
-/** What node-postgres' Result does for a Query (exported by pg, not declared by @types/pg). */
-interface PgResult<Row> {
-  rows: Row[];
-  fields: FieldDef[];
-  _types: unknown;
-  addFields(fields: FieldDef[]): void;
-  parseRow(values: unknown[]): Row;
-  addRow(row: Row): void;
-  addCommandComplete(message: { text?: string; command?: string }): void;
+/** The parts of node-postgres' own Query (exported by pg, declared loosely by @types/pg) a TenantRead drives. */
+interface PgQuery {
+  _result: unknown;
+  submit(connection: Connection): Error | null;
+  handleRowDescription(message: unknown): void;
+  handleDataRow(message: unknown): void;
+  handleCommandComplete(message: unknown, connection: Connection): void;
+  handleEmptyQuery(connection: Connection): void;
+  handlePortalSuspended(connection: Connection): void;
+  handleCopyInResponse(connection: Connection): void;
+  handleCopyData(message: unknown, connection: Connection): void;
+  handleError(error: Error, connection: Connection): void;
+  handleReadyForQuery(connection: Connection): void;
 }
-const { Result, utils } = pg as unknown as {
-  Result: new <Row>(rowMode?: string, types?: unknown) => PgResult<Row>;
+type QueryCallback = (error: Error | null, result?: { rows: unknown[] }) => void;
+const { Query, utils } = pg as unknown as {
+  Query: new (config: {
+    text: string;
+    values: unknown[];
+    queryMode: 'extended';
+    callback: QueryCallback;
+  }) => PgQuery;
   utils: { prepareValue(value: unknown): unknown };
 };
 
-/** The parts of node-postgres' Connection a Submittable writes to (@types/pg declares them loosely). */
+/** The parts of node-postgres' Connection the scope is written with. */
 interface WireConnection {
   stream: { cork?(): void; uncork?(): void };
   parse(message: { text: string; name?: string; types?: number[] }): void;
   bind(message: { portal?: string; statement?: string; values?: unknown[] }): void;
-  describe(message: { type: 'P' | 'S'; name?: string }): void;
   execute(message: { portal?: string; rows?: number }): void;
-  sync(): void;
-  sendCopyFail(message: string): void;
 }
 
 /**
  * A node-postgres Submittable: the client hands it the connection when it is its turn
- * (submit), then passes it every backend message until ReadyForQuery. It writes, in one
- * corked write, Parse/Bind/Execute of SCOPE, Parse/Bind/Describe/Execute of the read, and
- * one Sync. The backend runs everything before a Sync as one implicit transaction, so the
- * LOCAL settings are in force for the read and gone at the Sync, committed or not; an
- * error anywhere makes the backend skip to the Sync.
+ * (submit), then passes it every backend message until ReadyForQuery. In one corked write it
+ * sends Parse/Bind/Execute of SCOPE, then node-postgres' own Query writes the read
+ * (Parse/Bind/Describe/Execute) and the one Sync. The backend runs everything before a Sync
+ * as one implicit transaction, so the LOCAL settings are in force for the read and gone at
+ * the Sync, committed or not; an error anywhere makes the backend skip to the Sync.
+ *
+ * SCOPE's own answer (its row and CommandComplete) is swallowed here; everything after it
+ * goes to the Query, so rows are parsed, errors reported and the callback called exactly as
+ * for any pool.query. (Delegating costs half the client CPU of handling the rows here.)
  */
-class TenantRead<Row extends QueryResultRow> implements Submittable {
-  /** node-postgres sets _result._types to the client's type parsers (Client#query), as for its own Query. */
-  readonly _result: PgResult<Row> = new Result<Row>();
-  /** Called once, like Query's: node-postgres wraps it when query_timeout is set. */
-  callback: (error: Error | null, rows?: Row[]) => void;
-  readonly done: Promise<Row[]>;
+class TenantRead implements Submittable {
   private scopeDone = false;
-  private parseError: Error | undefined;
-  private settled = false;
   /** Whether the connection is known to be in step: nothing was sent, or ReadyForQuery came back. */
   inStep = false;
+  private readonly query: PgQuery;
 
   constructor(
     private readonly tenantId: string,
-    private readonly read: ReadQuery,
+    private readonly values: unknown[],
+    text: string,
+    callback: QueryCallback,
   ) {
-    let settle: (error: Error | null, rows?: Row[]) => void = () => undefined;
-    this.done = new Promise<Row[]>((resolve, reject) => {
-      settle = (error, rows) => (error ? reject(error) : resolve(rows ?? []));
-    });
-    this.callback = (error, rows) => {
-      if (this.settled) return;
-      this.settled = true;
-      settle(error, rows);
-    };
+    this.query = new Query({ text, values, queryMode: 'extended', callback });
+  }
+
+  /** node-postgres sets _result._types (the client's type parsers) on the query it is handed. */
+  get _result(): unknown {
+    return this.query._result;
   }
 
   submit(connection: Connection): Error | null {
-    const wire = connection as unknown as WireConnection;
-    let values: unknown[];
-    try {
-      // Mapped before anything is written: a value that cannot be sent fails the read, not the connection.
-      values = (this.read.values ?? []).map((value) => utils.prepareValue(value));
-    } catch (error) {
-      this.inStep = true;
-      return error instanceof Error ? error : new Error(String(error));
+    if (this.values.length > 0) {
+      try {
+        // Mapped before anything is written: a value that cannot be sent fails the read, not the connection.
+        for (const value of this.values) utils.prepareValue(value);
+      } catch (error) {
+        this.inStep = true;
+        return error instanceof Error ? error : new Error(String(error));
+      }
     }
+    const wire = connection as unknown as WireConnection;
     wire.stream.cork?.();
     try {
       wire.parse({ text: SCOPE, name: '', types: [] });
       wire.bind({ portal: '', statement: '', values: [this.tenantId] });
       wire.execute({ portal: '', rows: 0 });
-      wire.parse({ text: this.read.text, name: '', types: [] });
-      wire.bind({ portal: '', statement: '', values });
-      wire.describe({ type: 'P', name: '' });
-      wire.execute({ portal: '', rows: 0 });
-      wire.sync();
+      return this.query.submit(connection);
     } finally {
       wire.stream.uncork?.();
     }
-    return null;
   }
 
-  handleRowDescription(message: { fields: FieldDef[] }): void {
-    if (this.scopeDone) this._result.addFields(message.fields);
+  handleRowDescription(message: unknown): void {
+    this.query.handleRowDescription(message);
   }
 
-  handleDataRow(message: { fields: unknown[] }): void {
+  handleDataRow(message: unknown): void {
     // SCOPE's one row (its portal is not described) is not the caller's.
-    if (!this.scopeDone || this.parseError) return;
-    try {
-      this._result.addRow(this._result.parseRow(message.fields));
-    } catch (error) {
-      // Reported at ReadyForQuery, as node-postgres does: the protocol stays in step meanwhile.
-      this.parseError = error instanceof Error ? error : new Error(String(error));
-    }
+    if (this.scopeDone) this.query.handleDataRow(message);
   }
 
-  handleCommandComplete(message: { text?: string; command?: string }): void {
+  handleCommandComplete(message: unknown, connection: Connection): void {
     if (!this.scopeDone) this.scopeDone = true;
-    else this._result.addCommandComplete(message);
+    else this.query.handleCommandComplete(message, connection);
   }
 
-  handleEmptyQuery(): void {
-    this.parseError ??= new Error('readAsTenant needs one statement; the query text was empty');
+  handleEmptyQuery(connection: Connection): void {
+    this.query.handleEmptyQuery(connection);
   }
 
-  handlePortalSuspended(): void {
-    // Never asked for (Execute fetches every row).
+  handlePortalSuspended(connection: Connection): void {
+    this.query.handlePortalSuspended(connection);
   }
 
   handleCopyInResponse(connection: Connection): void {
-    (connection as unknown as WireConnection).sendCopyFail('readAsTenant does not COPY');
+    this.query.handleCopyInResponse(connection);
   }
 
-  handleCopyData(): void {}
-
-  handleError(error: Error): void {
-    this.callback(error);
+  handleCopyData(message: unknown, connection: Connection): void {
+    this.query.handleCopyData(message, connection);
   }
 
-  handleReadyForQuery(): void {
+  handleError(error: Error, connection: Connection): void {
+    this.query.handleError(error, connection);
+  }
+
+  handleReadyForQuery(connection: Connection): void {
     this.inStep = true;
-    if (this.parseError) this.callback(this.parseError);
-    else this.callback(null, this._result.rows);
+    this.query.handleReadyForQuery(connection);
   }
 }
 
@@ -163,17 +158,21 @@ export async function readAsTenant<Row extends QueryResultRow>(
   query: ReadQuery,
 ): Promise<Row[]> {
   assertTenantId(tenantId);
-  const read = new TenantRead<Row>(tenantId.toLowerCase(), query);
   const client = await pool.connect();
+  let read: TenantRead | undefined;
   let discard: Error | undefined;
   try {
-    client.query(read);
-    return await read.done;
+    return await new Promise<Row[]>((resolve, reject) => {
+      read = new TenantRead(tenantId.toLowerCase(), query.values ?? [], query.text, (error, result) =>
+        error ? reject(error) : resolve((result?.rows ?? []) as Row[]),
+      );
+      client.query(read);
+    });
   } catch (error) {
     // The backend's own errors leave the connection in step (it answers ReadyForQuery next), as do
     // a value refused before sending and a row its parser refused; anything else (a dropped socket,
     // a read timeout) retires the client.
-    if (!(error instanceof pg.DatabaseError) && !read.inStep)
+    if (!(error instanceof pg.DatabaseError) && !read?.inStep)
       discard = error instanceof Error ? error : new Error(String(error));
     throw error;
   } finally {
