@@ -341,7 +341,7 @@ fsync = off
 synchronous_commit = off
 full_page_writes = off
 max_connections = 200
-shared_buffers = 256MB
+shared_buffers = 512MB  # as docker-compose.production.yml; the bench vector area (100k x 384, ~450 MB with its HNSW index) fits
 logging_collector = off
 log_min_messages = warning
 EOF

@@ -174,13 +174,13 @@ export async function updateFindingStatus(
 }
 
 /**
- * The HNSW candidate list of `nearestFindings`. From bench/ (vector area), recall@10 over
- * 100k findings and for a 10k-finding tenant sharing the index: ef 40 (pgvector's default)
- * 0.94 / —, ef 100 0.975 / 0.908, ef 200 0.991 / 0.943, ef 300 0.994 / 0.970. A tenant that
- * owns a small share of the index needs a longer list, because the tenant filter discards
- * most candidates.
+ * The HNSW candidate list of `nearestFindings`: the smallest that keeps recall@10 ≥ 0.95 for a
+ * tenant owning a small share of the index (the tenant filter discards most candidates, so
+ * such a tenant needs a longer list). bench/ (vector area, 100k findings × 384, and a
+ * 10k-finding tenant sharing the index), recall@10 whole index / tenant: ef 100 0.971 / 0.910,
+ * ef 200 0.987 / 0.949, ef 300 0.990 / 0.975; p95 rises ~1.5 ms per 100.
  */
-export const NEAREST_FINDINGS_EF_SEARCH = 300;
+export const NEAREST_FINDINGS_EF_SEARCH = 250;
 
 /**
  * Nearest findings of the tenant by cosine distance over the HNSW index. The
