@@ -18,6 +18,8 @@ const SCOPE = `SELECT set_config('role', 'xorb_app', true), set_config('xorb.ten
 /** The parts of node-postgres' own Query (exported by pg, declared loosely by @types/pg) a TenantRead drives. */
 interface PgQuery {
   _result: unknown;
+  name?: string;
+  text: string;
   submit(connection: Connection): Error | null;
   handleRowDescription(message: unknown): void;
   handleDataRow(message: unknown): void;
@@ -39,6 +41,23 @@ const { Query, utils } = pg as unknown as {
   }) => PgQuery;
   utils: { prepareValue(value: unknown): unknown };
 };
+
+/**
+ * Reads are prepared statements, named after their text: the backend parses and plans each
+ * once per connection instead of on every request. node-postgres keeps the per-connection
+ * bookkeeping (parse once, forget on error). The read builders produce a bounded set of
+ * texts; past MAX_NAMED_READS distinct texts, reads go unnamed.
+ */
+const MAX_NAMED_READS = 256;
+const readNames = new Map<string, string>();
+function statementName(text: string): string | undefined {
+  let name = readNames.get(text);
+  if (name === undefined && readNames.size < MAX_NAMED_READS) {
+    name = `xorb_read_${readNames.size + 1}`;
+    readNames.set(text, name);
+  }
+  return name;
+}
 
 /** The parts of node-postgres' Connection the scope is written with. */
 interface WireConnection {
@@ -72,7 +91,20 @@ class TenantRead implements Submittable {
     text: string,
     callback: QueryCallback,
   ) {
-    this.query = new Query({ text, values, queryMode: 'extended', callback });
+    this.query = new Query({ text, values, name: statementName(text), queryMode: 'extended', callback });
+  }
+
+  /**
+   * node-postgres records a named statement as parsed on the active query's ParseComplete, and
+   * forgets it on an error. The first ParseComplete is SCOPE's, so the read's name shows only
+   * once SCOPE is done (an error in SCOPE is handled in handleError).
+   */
+  get name(): string | undefined {
+    return this.scopeDone ? this.query.name : undefined;
+  }
+
+  get text(): string {
+    return this.query.text;
   }
 
   /** node-postgres sets _result._types (the client's type parsers) on the query it is handed. */
@@ -133,6 +165,14 @@ class TenantRead implements Submittable {
   }
 
   handleError(error: Error, connection: Connection): void {
+    // Past an error the backend skips to the Sync: a read never reached was never parsed.
+    const { name } = this.query;
+    if (!this.scopeDone && name !== undefined)
+      Reflect.deleteProperty(
+        (connection as unknown as { submittedNamedStatements: Record<string, unknown> })
+          .submittedNamedStatements,
+        name,
+      );
     this.query.handleError(error, connection);
   }
 

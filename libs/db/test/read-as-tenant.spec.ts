@@ -243,6 +243,35 @@ describe('readAsTenant against real PostgreSQL', () => {
     expect((await connectionState(pool)).pid).toBe(pid);
   });
 
+  it('prepares each read once per connection, and an error never leaves a half-known statement', async () => {
+    const prepared = async () =>
+      (
+        await pool.query<{ name: string; statement: string }>(
+          `SELECT name, statement FROM pg_prepared_statements`,
+        )
+      ).rows;
+    const query = findTargetQuery(alpha, alphaTarget);
+    await readAsTenant(pool, alpha, query);
+    const once = (await prepared()).filter((row) => row.statement === query.text);
+    expect(once).toHaveLength(1);
+    expect(once[0]?.name).toMatch(/^xorb_read_\d+$/);
+    for (let i = 0; i < 3; i += 1) expect(await readAsTenant(pool, beta, query)).toEqual([]);
+    expect((await prepared()).filter((row) => row.statement === query.text)).toHaveLength(1);
+
+    // A read the backend refuses at parse time fails the same way every time (never 26000,
+    // "prepared statement does not exist"), and so does one refused at execution.
+    for (const [text, code] of [
+      ['SELECT no_such_column FROM targets', '42703'],
+      ['SELECT 1/0 AS n', '22012'],
+    ] as const) {
+      for (let i = 0; i < 2; i += 1) {
+        const error = await readAsTenant(pool, alpha, { text }).catch((caught: unknown) => caught);
+        expect((error as pg.DatabaseError).code, `${text} #${i + 1}`).toBe(code);
+      }
+    }
+    expect(await readAsTenant(pool, alpha, query)).toHaveLength(1);
+  });
+
   it('leaves nothing on the pooled connection, after a read and after an error', async () => {
     const before = await connectionState(pool);
     expect(before.read_only).toBe('off');
