@@ -14,6 +14,8 @@ export interface ReadQuery {
  * implicit transaction and end with it at Sync. set_config('role', …) is what SET ROLE does.
  */
 const SCOPE = `SELECT set_config('role', 'xorb_app', true), set_config('xorb.tenant_id', $1, true), set_config('transaction_read_only', 'on', true)`;
+/** SCOPE is a prepared statement too, parsed once per connection. */
+const SCOPE_NAME = 'xorb_read_scope';
 
 /** The parts of node-postgres' own Query (exported by pg, declared loosely by @types/pg) a TenantRead drives. */
 interface PgQuery {
@@ -59,9 +61,18 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
+function statementKnown(connection: WireConnection, name: string): boolean {
+  return (
+    connection.parsedStatements[name] !== undefined || connection.submittedNamedStatements[name] !== undefined
+  );
+}
+
 /** The parts of node-postgres' Connection the scope is written with. */
 interface WireConnection {
   stream: { cork?(): void; uncork?(): void };
+  /** node-postgres' per-connection bookkeeping of named statements (parsed; sent, not yet confirmed). */
+  parsedStatements: Record<string, string | undefined>;
+  submittedNamedStatements: Record<string, string | undefined>;
   parse(message: { text: string; name?: string; types?: number[] }): void;
   bind(message: { portal?: string; statement?: string; values?: unknown[] }): void;
   execute(message: { portal?: string; rows?: number }): void;
@@ -96,15 +107,16 @@ class TenantRead implements Submittable {
 
   /**
    * node-postgres records a named statement as parsed on the active query's ParseComplete, and
-   * forgets it on an error. The first ParseComplete is SCOPE's, so the read's name shows only
-   * once SCOPE is done (an error in SCOPE is handled in handleError).
+   * forgets it on an error. Until SCOPE is done this shows SCOPE's name and text, so its
+   * ParseComplete is recorded for SCOPE; the read's name shows only after (an error before
+   * that is handled in handleError).
    */
   get name(): string | undefined {
-    return this.scopeDone ? this.query.name : undefined;
+    return this.scopeDone ? this.query.name : SCOPE_NAME;
   }
 
   get text(): string {
-    return this.query.text;
+    return this.scopeDone ? this.query.text : SCOPE;
   }
 
   /** node-postgres sets _result._types (the client's type parsers) on the query it is handed. */
@@ -125,8 +137,11 @@ class TenantRead implements Submittable {
     const wire = connection as unknown as WireConnection;
     wire.stream.cork?.();
     try {
-      wire.parse({ text: SCOPE, name: '', types: [] });
-      wire.bind({ portal: '', statement: '', values: [this.tenantId] });
+      if (!statementKnown(wire, SCOPE_NAME)) {
+        wire.parse({ text: SCOPE, name: SCOPE_NAME, types: [] });
+        wire.submittedNamedStatements[SCOPE_NAME] = SCOPE;
+      }
+      wire.bind({ portal: '', statement: SCOPE_NAME, values: [this.tenantId] });
       wire.execute({ portal: '', rows: 0 });
       return this.query.submit(connection);
     } finally {
@@ -168,11 +183,7 @@ class TenantRead implements Submittable {
     // Past an error the backend skips to the Sync: a read never reached was never parsed.
     const { name } = this.query;
     if (!this.scopeDone && name !== undefined)
-      Reflect.deleteProperty(
-        (connection as unknown as { submittedNamedStatements: Record<string, unknown> })
-          .submittedNamedStatements,
-        name,
-      );
+      Reflect.deleteProperty((connection as unknown as WireConnection).submittedNamedStatements, name);
     this.query.handleError(error, connection);
   }
 

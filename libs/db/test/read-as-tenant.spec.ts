@@ -257,6 +257,7 @@ describe('readAsTenant against real PostgreSQL', () => {
     expect(once[0]?.name).toMatch(/^xorb_read_\d+$/);
     for (let i = 0; i < 3; i += 1) expect(await readAsTenant(pool, beta, query)).toEqual([]);
     expect((await prepared()).filter((row) => row.statement === query.text)).toHaveLength(1);
+    expect((await prepared()).filter((row) => row.name === 'xorb_read_scope')).toHaveLength(1);
 
     // A read the backend refuses at parse time fails the same way every time (never 26000,
     // "prepared statement does not exist"), and so does one refused at execution.
