@@ -38,6 +38,7 @@ const { Query, utils } = pg as unknown as {
   Query: new (config: {
     text: string;
     values: unknown[];
+    name?: string;
     queryMode: 'extended';
     callback: QueryCallback;
   }) => PgQuery;
