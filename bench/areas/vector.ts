@@ -218,8 +218,12 @@ export const vectorArea: Area = async (context) => {
     const { rows: indexes } = await pool.query<{ indexdef: string }>(
       `SELECT indexdef FROM pg_indexes WHERE tablename = 'findings' AND indexname = 'findings_embedding_hnsw'`,
     );
-    const indexDefinition = indexes[0]?.indexdef;
-    if (!indexDefinition) throw new Error('the migrations did not create findings_embedding_hnsw');
+    const migrated = indexes[0]?.indexdef;
+    if (!migrated) throw new Error('the migrations did not create findings_embedding_hnsw');
+    // BENCH_HNSW_WITH="m = 24, ef_construction = 128" builds the index with other parameters (trade-off runs).
+    const indexDefinition = process.env.BENCH_HNSW_WITH
+      ? `${migrated.replace(/\s+WITH \(.*\)\s*$/, '')} WITH (${process.env.BENCH_HNSW_WITH})`
+      : migrated;
     await pool.query('DROP INDEX findings_embedding_hnsw');
 
     let started = performance.now();
