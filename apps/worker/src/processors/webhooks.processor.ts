@@ -8,12 +8,13 @@ import {
   type DeliverWebhookJobPayload,
 } from '@xorb/contracts';
 import {
+  deliveryToSendQuery,
   ensureDelivery,
-  findDelivery,
-  findWebhook,
+  readAsTenant,
   recordDeliveryAttempt,
   webhooksForEvent,
   withTenant,
+  type DeliveryToSend,
   type Pool,
 } from '@xorb/db';
 import type { Logger } from '@xorb/observability';
@@ -102,14 +103,13 @@ async function fanOut(deps: WebhookDependencies, job: Job): Promise<{ deliveries
 async function deliver(deps: WebhookDependencies, job: Job): Promise<{ status: number }> {
   const { tenantId, deliveryId } = deliverWebhookJobPayload.parse(job.data);
   const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-  const context = await withTenant(deps.pool, tenantId, async (client) => {
-    const delivery = await findDelivery(client, tenantId, deliveryId);
-    const webhook = delivery ? await findWebhook(client, tenantId, delivery.webhook_id) : undefined;
-    return delivery && webhook ? { delivery, webhook } : undefined;
-  });
+  const [delivery] = await readAsTenant<DeliveryToSend>(
+    deps.pool,
+    tenantId,
+    deliveryToSendQuery(tenantId, deliveryId),
+  );
   // The webhook was deleted, or the delivery already went through: nothing left to do.
-  if (!context || context.delivery.status === 'delivered') return { status: 0 };
-  const { delivery, webhook } = context;
+  if (!delivery || delivery.status === 'delivered') return { status: 0 };
 
   const record = (
     status: 'delivered' | 'failed' | 'dead',
@@ -132,7 +132,7 @@ async function deliver(deps: WebhookDependencies, job: Job): Promise<{ status: n
 
   let target;
   try {
-    target = await assertDeliverable(webhook.url, {
+    target = await assertDeliverable(delivery.webhook_url, {
       allowPrivate: deps.config.allowPrivate,
       allowlist: deps.config.allowlist,
     });
@@ -149,7 +149,7 @@ async function deliver(deps: WebhookDependencies, job: Job): Promise<{ status: n
 
   const result = await deliverWebhook({
     url: target.url,
-    secret: webhook.secret,
+    secret: delivery.webhook_secret,
     id: delivery.id,
     event: delivery.event,
     body: JSON.stringify(delivery.payload),
@@ -174,7 +174,7 @@ async function deliver(deps: WebhookDependencies, job: Job): Promise<{ status: n
   await record(lastAttempt ? 'dead' : 'failed', 'retryable', summary);
   if (lastAttempt)
     deps.logger.warn(
-      { delivery_id: deliveryId, webhook_id: webhook.id, attempts: job.attemptsMade + 1 },
+      { delivery_id: deliveryId, webhook_id: delivery.webhook_id, attempts: job.attemptsMade + 1 },
       'Webhook delivery dead-lettered',
     );
   throw new RetryableDeliveryError(result.reason ?? `HTTP ${result.status}`, result.retryAfterMs);

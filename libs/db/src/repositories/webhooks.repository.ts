@@ -1,5 +1,6 @@
 import type { Cursor } from '../pagination';
 import type { Queryable } from '../queryable';
+import type { ReadQuery } from '../read-as-tenant';
 
 export interface WebhookRow {
   id: string;
@@ -130,6 +131,25 @@ export async function findDelivery(
   return rows[0];
 }
 
+/** A delivery with what sending it needs of its webhook (undefined when either is gone). */
+export interface DeliveryToSend extends WebhookDeliveryRow {
+  webhook_url: string;
+  webhook_secret: string;
+}
+
+/** The delivery and its webhook in one statement (for readAsTenant: one round trip). */
+export function deliveryToSendQuery(tenantId: string, deliveryId: string): ReadQuery {
+  const columns = DELIVERY_COLUMNS.split(', ')
+    .map((column) => `d.${column}`)
+    .join(', ');
+  return {
+    text: `SELECT ${columns}, w.url AS webhook_url, w.secret AS webhook_secret
+             FROM webhook_deliveries d JOIN webhooks w ON w.tenant_id = d.tenant_id AND w.id = d.webhook_id
+            WHERE d.tenant_id = $1 AND d.id = $2`,
+    values: [tenantId, deliveryId],
+  };
+}
+
 export async function listDeliveries(
   client: Queryable,
   tenantId: string,
@@ -157,33 +177,32 @@ export interface AttemptRecord {
   deliveryStatus: DeliveryStatus;
 }
 
-/** Logs one attempt and moves the delivery's status, in one statement pair. */
+/** Counts the attempt on the delivery and logs it, in one statement (a data-modifying CTE). */
 export async function recordDeliveryAttempt(
   client: Queryable,
   attempt: AttemptRecord,
 ): Promise<WebhookDeliveryRow | undefined> {
   const { rows } = await client.query<WebhookDeliveryRow>(
-    `UPDATE webhook_deliveries SET attempts = attempts + 1, status = $3, last_status_code = $4, last_error = $5,
-            delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
-      WHERE tenant_id = $1 AND id = $2 RETURNING ${DELIVERY_COLUMNS}`,
-    [attempt.tenantId, attempt.deliveryId, attempt.deliveryStatus, attempt.statusCode, attempt.error],
+    `WITH counted AS (
+       UPDATE webhook_deliveries SET attempts = attempts + 1, status = $3, last_status_code = $4, last_error = $5,
+              delivered_at = CASE WHEN $3 = 'delivered' THEN now() ELSE delivered_at END, updated_at = now()
+        WHERE tenant_id = $1 AND id = $2 RETURNING ${DELIVERY_COLUMNS}
+     ), logged AS (
+       INSERT INTO webhook_delivery_attempts (tenant_id, delivery_id, attempt, status_code, outcome, duration_ms, error)
+       SELECT tenant_id, id, attempts, $4, $6, $7, $5 FROM counted
+     )
+     SELECT ${DELIVERY_COLUMNS} FROM counted`,
+    [
+      attempt.tenantId,
+      attempt.deliveryId,
+      attempt.deliveryStatus,
+      attempt.statusCode,
+      attempt.error,
+      attempt.outcome,
+      attempt.durationMs,
+    ],
   );
-  const row = rows[0];
-  if (row) {
-    await client.query(
-      `INSERT INTO webhook_delivery_attempts (tenant_id, delivery_id, attempt, status_code, outcome, duration_ms, error) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [
-        attempt.tenantId,
-        attempt.deliveryId,
-        row.attempts,
-        attempt.statusCode,
-        attempt.outcome,
-        attempt.durationMs,
-        attempt.error,
-      ],
-    );
-  }
-  return row;
+  return rows[0];
 }
 
 export async function resetDeliveryForRedelivery(
