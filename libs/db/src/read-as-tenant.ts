@@ -62,12 +62,6 @@ function statementName(text: string): string | undefined {
   return name;
 }
 
-function statementKnown(connection: WireConnection, name: string): boolean {
-  return (
-    connection.parsedStatements[name] !== undefined || connection.submittedNamedStatements[name] !== undefined
-  );
-}
-
 /** The parts of node-postgres' Connection the scope is written with. */
 interface WireConnection {
   stream: { cork?(): void; uncork?(): void };
@@ -77,6 +71,12 @@ interface WireConnection {
   parse(message: { text: string; name?: string; types?: number[] }): void;
   bind(message: { portal?: string; statement?: string; values?: unknown[] }): void;
   execute(message: { portal?: string; rows?: number }): void;
+}
+
+function statementKnown(connection: WireConnection, name: string): boolean {
+  return (
+    connection.parsedStatements[name] !== undefined || connection.submittedNamedStatements[name] !== undefined
+  );
 }
 
 /**
@@ -89,17 +89,18 @@ interface WireConnection {
  *
  * SCOPE's own answer (its row and CommandComplete) is swallowed here; everything after it
  * goes to the Query, so rows are parsed, errors reported and the callback called exactly as
- * for any pool.query. (Delegating costs half the client CPU of handling the rows here.)
+ * for any pool.query.
  */
 class TenantRead implements Submittable {
   private scopeDone = false;
-  /** Whether the connection is known to be in step: nothing was sent, or ReadyForQuery came back. */
+  /** Whether the connection is known to be in step: ReadyForQuery came back. */
   inStep = false;
   private readonly query: PgQuery;
 
+  /** `values` are already in wire form (prepareValue), so nothing can fail after the first byte is written. */
   constructor(
     private readonly tenantId: string,
-    private readonly values: unknown[],
+    values: unknown[],
     text: string,
     callback: QueryCallback,
   ) {
@@ -126,15 +127,6 @@ class TenantRead implements Submittable {
   }
 
   submit(connection: Connection): Error | null {
-    if (this.values.length > 0) {
-      try {
-        // Mapped before anything is written: a value that cannot be sent fails the read, not the connection.
-        for (const value of this.values) utils.prepareValue(value);
-      } catch (error) {
-        this.inStep = true;
-        return error instanceof Error ? error : new Error(String(error));
-      }
-    }
     const wire = connection as unknown as WireConnection;
     wire.stream.cork?.();
     try {
@@ -210,20 +202,21 @@ export async function readAsTenant<Row extends QueryResultRow>(
   query: ReadQuery,
 ): Promise<Row[]> {
   assertTenantId(tenantId);
+  // A value that cannot be sent fails the read here, before a connection is taken.
+  const values = (query.values ?? []).map((value) => utils.prepareValue(value));
   const client = await pool.connect();
   let read: TenantRead | undefined;
   let discard: Error | undefined;
   try {
     return await new Promise<Row[]>((resolve, reject) => {
-      read = new TenantRead(tenantId.toLowerCase(), query.values ?? [], query.text, (error, result) =>
+      read = new TenantRead(tenantId.toLowerCase(), values, query.text, (error, result) =>
         error ? reject(error) : resolve((result?.rows ?? []) as Row[]),
       );
       client.query(read);
     });
   } catch (error) {
-    // The backend's own errors leave the connection in step (it answers ReadyForQuery next), as do
-    // a value refused before sending and a row its parser refused; anything else (a dropped socket,
-    // a read timeout) retires the client.
+    // The backend's own errors leave the connection in step (it answers ReadyForQuery next), as does
+    // a row its parser refused; anything else (a dropped socket, a read timeout) retires the client.
     if (!(error instanceof pg.DatabaseError) && !read?.inStep)
       discard = error instanceof Error ? error : new Error(String(error));
     throw error;

@@ -137,13 +137,14 @@ export interface DeliveryToSend extends WebhookDeliveryRow {
   webhook_secret: string;
 }
 
+const DELIVERY_TO_SEND_COLUMNS = `${DELIVERY_COLUMNS.split(', ')
+  .map((column) => `d.${column}`)
+  .join(', ')}, w.url AS webhook_url, w.secret AS webhook_secret`;
+
 /** The delivery and its webhook in one statement (for readAsTenant: one round trip). */
 export function deliveryToSendQuery(tenantId: string, deliveryId: string): ReadQuery {
-  const columns = DELIVERY_COLUMNS.split(', ')
-    .map((column) => `d.${column}`)
-    .join(', ');
   return {
-    text: `SELECT ${columns}, w.url AS webhook_url, w.secret AS webhook_secret
+    text: `SELECT ${DELIVERY_TO_SEND_COLUMNS}
              FROM webhook_deliveries d JOIN webhooks w ON w.tenant_id = d.tenant_id AND w.id = d.webhook_id
             WHERE d.tenant_id = $1 AND d.id = $2`,
     values: [tenantId, deliveryId],
