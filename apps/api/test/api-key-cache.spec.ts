@@ -3,13 +3,13 @@ import { Writable } from 'node:stream';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@xorb/config-manager';
-import { createPool, insertApiKey, migrate, type Pool } from '@xorb/db';
+import { createPool, migrate, type Pool } from '@xorb/db';
 import { createLogger } from '@xorb/observability';
 import { Redis } from 'ioredis';
 import { createTestDatabase, TcpProxy, testServices, type TestDatabase } from '@xorb/testing';
 import { ApiKeyCache } from '../src/auth/api-key-cache';
-import { generateApiKey, hashApiKeySecret } from '../src/auth/api-key-codec';
 import { provisionTenant } from '../src/identity/provisioning';
+import { createTestApiKey } from './support/api-keys';
 
 const logger = createLogger({
   service: 'test',
@@ -79,18 +79,7 @@ describe('ApiKeyCache', () => {
       adminEmail: 'a@cache.test',
       adminPassword: `pw-${randomUUID()}`,
     });
-    const generated = generateApiKey();
-    const row = await insertApiKey(pool, {
-      tenantId,
-      name: 'k',
-      prefix: generated.prefix,
-      secretHash: hashApiKeySecret(generated.secret, undefined),
-      role: 'viewer',
-      createdBy: null,
-      expiresAt: null,
-    });
-    prefix = row.prefix;
-    keyId = row.id;
+    ({ prefix, id: keyId } = await createTestApiKey(pool, { tenantId, role: 'viewer', name: 'k' }));
     proxy = await TcpProxy.forUrl(testServices().redisUrl).start();
     publisher = new Redis(testServices().redisUrl);
   });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@xorb/config-manager';
-import { createPool, insertApiKey, migrate, type Pool } from '@xorb/db';
+import { createPool, migrate, type Pool } from '@xorb/db';
 import { createLogger } from '@xorb/observability';
 import {
   createTestDatabase,
@@ -12,8 +12,8 @@ import {
   waitForHttp,
   type TestDatabase,
 } from '@xorb/testing';
-import { generateApiKey, hashApiKeySecret } from '../src/auth/api-key-codec';
 import { provisionTenant } from '../src/identity/provisioning';
+import { createTestApiKey } from './support/api-keys';
 
 const logger = createLogger({
   service: 'test',
@@ -49,6 +49,19 @@ describe('API across processes', () => {
     return process;
   }
 
+  /** Two API processes with the same settings, once both answer /health. */
+  async function startTwo(extra: Record<string, string>) {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const a = start(portA, extra);
+    const b = start(portB, extra);
+    // Two API processes compiling from source at once are slow to start on a busy machine.
+    await Promise.all([
+      waitForHttp(`http://127.0.0.1:${portA}/health`, 200, 150_000),
+      waitForHttp(`http://127.0.0.1:${portB}/health`, 200, 150_000),
+    ]);
+    return { a, b, portA, portB };
+  }
+
   beforeAll(async () => {
     database = await createTestDatabase();
     const config = await loadConfig({
@@ -63,17 +76,7 @@ describe('API across processes', () => {
       adminEmail: 'a@multi.test',
       adminPassword: `pw-${randomUUID()}`,
     }));
-    const generated = generateApiKey();
-    await insertApiKey(pool, {
-      tenantId,
-      name: 'k',
-      prefix: generated.prefix,
-      secretHash: hashApiKeySecret(generated.secret, undefined),
-      role: 'viewer',
-      createdBy: null,
-      expiresAt: null,
-    });
-    key = generated.key;
+    ({ key } = await createTestApiKey(pool, { tenantId, role: 'viewer', name: 'k' }));
   });
 
   afterAll(async () => {
@@ -83,15 +86,10 @@ describe('API across processes', () => {
   });
 
   it('holds one rate limit across two API processes sharing Redis', async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
-    const limits = { RATE_LIMIT_MAX_REQUESTS: '6', RATE_LIMIT_WINDOW_SECONDS: '60' };
-    const a = start(portA, limits);
-    const b = start(portB, limits);
-    // Two API processes compiling from source at once are slow to start on a busy machine.
-    await Promise.all([
-      waitForHttp(`http://127.0.0.1:${portA}/health`, 200, 150_000),
-      waitForHttp(`http://127.0.0.1:${portB}/health`, 200, 150_000),
-    ]);
+    const { a, b, portA, portB } = await startTwo({
+      RATE_LIMIT_MAX_REQUESTS: '6',
+      RATE_LIMIT_WINDOW_SECONDS: '60',
+    });
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let index = 0; index < 10; index += 1) {
@@ -108,20 +106,6 @@ describe('API across processes', () => {
     await Promise.all([a.stop(), b.stop()]);
   }, 200_000);
 
-  async function createKey(role: 'admin' | 'viewer'): Promise<{ id: string; key: string }> {
-    const generated = generateApiKey();
-    const row = await insertApiKey(pool, {
-      tenantId,
-      name: `${role}-${generated.prefix}`,
-      prefix: generated.prefix,
-      secretHash: hashApiKeySecret(generated.secret, undefined),
-      role,
-      createdBy: null,
-      expiresAt: null,
-    });
-    return { id: row.id, key: generated.key };
-  }
-
   /** api_key_cache_lookups_total by result, from one process's /metrics. */
   async function cacheLookups(port: number): Promise<Record<'hit' | 'miss' | 'bypass', number>> {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
@@ -134,17 +118,13 @@ describe('API across processes', () => {
   }
 
   it('caches API keys per process, and a revocation in one process stops the key in the other at once', async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
     // A TTL far longer than the test: only the revocation message can make B forget the key.
-    const settings = { API_KEY_CACHE_TTL: '5m', RATE_LIMIT_MAX_REQUESTS: '10000' };
-    const a = start(portA, settings);
-    const b = start(portB, settings);
-    await Promise.all([
-      waitForHttp(`http://127.0.0.1:${portA}/health`, 200, 120_000),
-      waitForHttp(`http://127.0.0.1:${portB}/health`, 200, 120_000),
-    ]);
-    const admin = await createKey('admin');
-    const victim = await createKey('viewer');
+    const { a, b, portA, portB } = await startTwo({
+      API_KEY_CACHE_TTL: '5m',
+      RATE_LIMIT_MAX_REQUESTS: '10000',
+    });
+    const admin = await createTestApiKey(pool, { tenantId, role: 'admin' });
+    const victim = await createTestApiKey(pool, { tenantId, role: 'viewer' });
     const me = (port: number, credential: string) =>
       fetch(`http://127.0.0.1:${port}/api/v1/me`, { headers: { authorization: `Bearer ${credential}` } });
 

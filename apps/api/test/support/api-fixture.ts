@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadConfig, type XorbConfig } from '@xorb/config-manager';
 import type { api } from '@xorb/contracts';
-import { createPool, insertApiKey, migrate, type Pool } from '@xorb/db';
+import { createPool, migrate, type Pool } from '@xorb/db';
 import { createLogger, createMetricsRegistry, ShutdownCoordinator, type Logger } from '@xorb/observability';
 import { closeRedis, createRedisConnection, type Redis } from '@xorb/redis';
 import type { Connection } from '@temporalio/client';
@@ -10,9 +10,9 @@ import { createEmbeddingProvider } from '@xorb/embeddings';
 import { connectTemporalClient } from '@xorb/temporal';
 import { closeProducers, openProducers, type Producers } from '@xorb/queues';
 import { createTestDatabase, testServices, type TestDatabase } from '@xorb/testing';
-import { generateApiKey, hashApiKeySecret } from '../../src/auth/api-key-codec';
 import { createApiApp } from '../../src/create-app';
 import { provisionTenant } from '../../src/identity/provisioning';
+import { createTestApiKey } from './api-keys';
 
 export interface SeededTenant {
   id: string;
@@ -90,17 +90,13 @@ export class ApiFixture {
     const { tenantId } = await provisionTenant(this.pool, { slug, name: slug, adminEmail, adminPassword });
     const keys = {} as Record<api.Role, string>;
     for (const role of ['admin', 'analyst', 'viewer'] as const) {
-      const generated = generateApiKey();
-      await insertApiKey(this.pool, {
+      const created = await createTestApiKey(this.pool, {
         tenantId,
-        name: `${role} key`,
-        prefix: generated.prefix,
-        secretHash: hashApiKeySecret(generated.secret, this.config.security.apiKeyPepper),
         role,
-        createdBy: null,
-        expiresAt: null,
+        name: `${role} key`,
+        pepper: this.config.security.apiKeyPepper,
       });
-      keys[role] = generated.key;
+      keys[role] = created.key;
     }
     return { id: tenantId, slug, adminEmail, adminPassword, keys };
   }
