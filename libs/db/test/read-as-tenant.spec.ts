@@ -1,25 +1,17 @@
-import { Writable } from 'node:stream';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@xorb/observability';
-import { createTestDatabase, seedFinding, seedTargetAndScan, type TestDatabase } from '@xorb/testing';
+import { seedFinding } from '@xorb/testing';
 import {
   findTargetQuery,
   listFindingsQuery,
   listScansQuery,
   listTargetsQuery,
-  migrate,
   readAsTenant,
   type FindingRow,
   type ScanRow,
   type TargetRow,
 } from '../src';
-
-const logger = createLogger({
-  service: 'test',
-  level: 'silent',
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
+import { twoTenantDatabase, type TwoTenants } from './support/two-tenants';
 
 interface ConnectionState {
   role: string;
@@ -37,7 +29,7 @@ async function connectionState(pool: pg.Pool): Promise<ConnectionState> {
 }
 
 describe('readAsTenant against real PostgreSQL', () => {
-  let database: TestDatabase;
+  let tenants: TwoTenants;
   /** One connection: every read reuses the connection the previous one gave back. */
   let pool: pg.Pool;
   let alpha: string;
@@ -47,15 +39,10 @@ describe('readAsTenant against real PostgreSQL', () => {
   let connectingRole: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    await migrate(pool, logger);
-    const tenants = await pool.query<{ id: string }>(
-      `INSERT INTO tenants (slug, name) VALUES ('alpha', 'Alpha'), ('beta', 'Beta') RETURNING id`,
-    );
-    [alpha, beta] = tenants.rows.map((row) => row.id) as [string, string];
-    const seededAlpha = await seedTargetAndScan(pool, alpha, 'alpha.example');
-    const seededBeta = await seedTargetAndScan(pool, beta, 'beta.example');
+    tenants = await twoTenantDatabase();
+    ({ pool } = tenants);
+    [alpha, beta] = [tenants.alpha.id, tenants.beta.id];
+    const [seededAlpha, seededBeta] = [tenants.alpha, tenants.beta];
     alphaTarget = seededAlpha.targetId;
     betaTarget = seededBeta.targetId;
     await pool.query(`UPDATE scans SET open_ports = '{22,443}' WHERE id = $1`, [seededAlpha.scanId]);
@@ -77,8 +64,7 @@ describe('readAsTenant against real PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
+    await tenants?.close();
   });
 
   it('reads as xorb_app with the tenant set and the transaction read-only', async () => {
@@ -173,7 +159,7 @@ describe('readAsTenant against real PostgreSQL', () => {
 
   it("uses the client's own type parsers, not only the global ones", async () => {
     const custom = new pg.Pool({
-      connectionString: database.url,
+      connectionString: tenants.database.url,
       max: 1,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
@@ -194,7 +180,7 @@ describe('readAsTenant against real PostgreSQL', () => {
 
   it("reports a row the client's parser refuses, and the connection stays in step", async () => {
     const strict = new pg.Pool({
-      connectionString: database.url,
+      connectionString: tenants.database.url,
       max: 1,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

@@ -1,15 +1,7 @@
-import { Writable } from 'node:stream';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@xorb/observability';
-import { createTestDatabase, seedTargetAndScan, type TestDatabase } from '@xorb/testing';
-import { migrate, withTenant } from '../src';
-
-const logger = createLogger({
-  service: 'test',
-  level: 'silent',
-  destination: new Writable({ write: (_c, _e, cb) => cb() }),
-});
+import { withTenant } from '../src';
+import { twoTenantDatabase, type TwoTenants } from './support/two-tenants';
 
 /** What a connection looks like outside any tenant transaction. */
 async function connectionState(pool: pg.Pool) {
@@ -21,7 +13,7 @@ async function connectionState(pool: pg.Pool) {
 }
 
 describe('withTenant against real PostgreSQL', () => {
-  let database: TestDatabase;
+  let tenants: TwoTenants;
   /** One connection, so every test reuses the very connection the previous one released. */
   let pool: pg.Pool;
   let alpha: string;
@@ -29,21 +21,14 @@ describe('withTenant against real PostgreSQL', () => {
   let connectingRole: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    pool = new pg.Pool({ connectionString: database.url, max: 1 });
-    await migrate(pool, logger);
-    const tenants = await pool.query<{ id: string }>(
-      `INSERT INTO tenants (slug, name) VALUES ('alpha', 'Alpha'), ('beta', 'Beta') RETURNING id`,
-    );
-    [alpha, beta] = tenants.rows.map((row) => row.id) as [string, string];
-    await seedTargetAndScan(pool, alpha, 'alpha.example');
-    await seedTargetAndScan(pool, beta, 'beta.example');
+    tenants = await twoTenantDatabase();
+    ({ pool } = tenants);
+    [alpha, beta] = [tenants.alpha.id, tenants.beta.id];
     connectingRole = (await connectionState(pool)).role;
   });
 
   afterAll(async () => {
-    await pool?.end();
-    await database?.drop();
+    await tenants?.close();
   });
 
   it('opens the transaction in one round trip, as xorb_app with the tenant set', async () => {
