@@ -80,14 +80,19 @@ compose_image() {
 # rootfs_<name> <root> prepares the chroot (before and after apt, see build_rootfs);
 # config_<name> prints the Dockerfile lines of the official image's configuration.
 
+# system_user <root> <name> <uid = gid> <home> [shell]: the official image's user and group.
+system_user() {
+  chroot "$1" groupadd -r --gid "$3" "$2"
+  chroot "$1" useradd -r -g "$2" --uid "$3" --home-dir "$4" --shell "${5:-/usr/sbin/nologin}" "$2"
+}
+
 meta_postgres() {
   SUITE=trixie; PACKAGES="postgresql-17 postgresql-17-pgvector"
   RECIPE_TEXT="trixie minbase + postgresql-17 + postgresql-17-pgvector, user postgres 999, our docker-entrypoint.sh (POSTGRES_USER/PASSWORD/DB, *_FILE, POSTGRES_HOST_AUTH_METHOD, POSTGRES_INITDB_ARGS, /docker-entrypoint-initdb.d), PGDATA /var/lib/postgresql/data, port 5432"
   DIFFERS="Debian trixie's PostgreSQL 17 and pgvector 0.8.0 packages instead of the PGDG builds on bookworm; LANG C.UTF-8 instead of en_US.utf8; our own short entrypoint (no gosu, no POSTGRES_INITDB_WALDIR, no *.sql.xz/zst init files)"
 }
 pre_postgres() { # the official image's uid/gid, and no cluster created by the package
-  chroot "$1" groupadd -r --gid 999 postgres
-  chroot "$1" useradd -r -g postgres --uid 999 --home-dir /var/lib/postgresql --shell /bin/bash postgres
+  system_user "$1" postgres 999 /var/lib/postgresql /bin/bash
   mkdir -p "$1/etc/postgresql-common/createcluster.d" "$1/var/lib/postgresql"
   chroot "$1" chown postgres:postgres /var/lib/postgresql
   printf 'create_main_cluster = false\n' > "$1/etc/postgresql-common/createcluster.d/xorb-standin.conf"
@@ -181,8 +186,7 @@ meta_redis() {
   DIFFERS="Redis 7.0.15 (Debian bookworm) instead of 7.4; protected mode switched off by the entrypoint (upstream patches the default at build time); no gosu"
 }
 pre_redis() {
-  chroot "$1" groupadd -r --gid 999 redis
-  chroot "$1" useradd -r -g redis --uid 999 --home-dir /var/lib/redis --shell /usr/sbin/nologin redis
+  system_user "$1" redis 999 /var/lib/redis
 }
 post_redis() {
   local root="$1"
@@ -263,8 +267,7 @@ meta_nginx() {
   DIFFERS="nginx 1.26 (Debian trixie, glibc) instead of 1.28 on Alpine (musl); busybox only for wget; no /docker-entrypoint.d scripts (templates, envsubst, IPv6 listen tuning)"
 }
 pre_nginx() {
-  chroot "$1" groupadd -r --gid 101 nginx
-  chroot "$1" useradd -r -g nginx --uid 101 --home-dir /nonexistent --shell /usr/sbin/nologin nginx
+  system_user "$1" nginx 101 /nonexistent
 }
 post_nginx() {
   local root="$1"
@@ -372,7 +375,7 @@ recipe_hash() { # name -> 16 hex digits over everything that makes the stand-in
   "meta_$name"
   {
     echo "$name $SUITE $PACKAGES $MIRROR $RECIPE_TEXT $DIFFERS"
-    for f in "pre_$name" "post_$name" "rootfs_$name" "config_$name" build_rootfs build_image xorb_minbase_tar; do
+    for f in "pre_$name" "post_$name" "rootfs_$name" "config_$name" build_rootfs build_image system_user xorb_minbase_tar; do
       declare -f "$f" 2>/dev/null || true
     done
   } | sha256sum | cut -c1-16
